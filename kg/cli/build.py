@@ -1,0 +1,73 @@
+"""``kg build``: articles → kg.ttl + graph.html, with a summary and a progress bar."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import KGError
+from . import main
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for kg.ttl and graph.html (created if missing).")
+@click.option("--no-html", is_flag=True, help="Skip the interactive graph HTML.")
+@click.option("--strict", is_flag=True, help="Exit non-zero when any input file was skipped.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def build(inputs, out_dir, no_html, strict, quiet):
+    """Read every .txt file under INPUTS (files or folders) and build the knowledge graph.
+
+    Example: kg build seeds --out outputs
+    """
+    from ..build import build as run_build
+    bar = _progress_bar(quiet)
+    report = run_build(inputs, out_dir, html=not no_html, progress=bar)
+    if bar:
+        bar.close()
+    if not quiet:
+        _print_report(report)
+    for path, reason in report.skipped:
+        click.echo(f"Skipped {path}: {reason}", err=True)
+    if not report.ok:
+        raise KGError("nothing could be built: no readable article among the inputs")
+    if strict and report.skipped:
+        sys.exit(1)
+
+
+class _Bar:
+    """A progress bar on stderr, shown only for large inputs on a terminal."""
+
+    def __init__(self):
+        self.bar = None
+
+    def __call__(self, done: int, total: int, current: str) -> None:
+        if total < 50 or not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Extracting", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _progress_bar(quiet: bool):
+    return None if quiet else _Bar()
+
+
+def _print_report(report) -> None:
+    click.echo(f"Articles read: {report.articles} ({report.items} news items)"
+               + (f", skipped: {len(report.skipped)}" if report.skipped else ""))
+    if report.entities:
+        parts = ", ".join(f"{t} {n}" for t, n in sorted(report.entities.items()))
+        click.echo(f"Entities: {sum(report.entities.values())} ({parts})")
+    click.echo(f"Cases: {report.cases}")
+    click.echo(f"Triples: {report.triples}")
+    click.echo(f"Time: {report.seconds:.2f} s")
+    for o in report.outputs:
+        click.echo(f"Wrote {o}")

@@ -1,0 +1,88 @@
+"""The extraction pipeline: an article → its news items → extractors in order → a result.
+
+Extractors are small callables registered by name (:func:`kg.extract.register`), like
+spaCy's ``Language.factory``: each takes a :class:`Doc` and returns it with more
+annotations. Shared read-only data (the gazetteer, cue-word lists) is loaded lazily, once,
+by :class:`Resources` and handed to every extractor factory.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.resources
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable, Iterable, Optional, Sequence
+
+from .errors import KGError
+from .ingest import split_items
+from .model import Article, Doc
+
+Extractor = Callable[[Doc], Doc]
+
+
+class Resources:
+    """Lazily loaded, shared, read-only data for extractors (nothing is read at import)."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, list[dict[str, str]]] = {}
+
+    @cached_property
+    def gazetteer(self):
+        from .gazetteer import Gazetteer
+        return Gazetteer.load()
+
+    def table(self, name: str) -> list[dict[str, str]]:
+        """Rows of ``kg/data/<name>.tsv`` (header line first; ``#`` lines are comments)."""
+        if name not in self._tables:
+            res = importlib.resources.files("kg.data").joinpath(f"{name}.tsv")
+            try:
+                text = res.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise KGError(f"data file kg/data/{name}.tsv is missing", hint="reinstall the package") from None
+            lines = [l for l in text.splitlines() if l.strip() and not l.startswith("#")]
+            self._tables[name] = list(csv.DictReader(lines, delimiter="\t"))
+        return self._tables[name]
+
+    def words(self, name: str, column: str = "word") -> list[str]:
+        return [r[column] for r in self.table(name)]
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """Everything extracted from one article: its news items, fully annotated."""
+
+    article: Article
+    docs: tuple[Doc, ...]
+    home_city: Optional[str] = None           # Place key of the page as a whole
+    timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+
+
+class Pipeline:
+    """Extractors applied in order to every news item of an article."""
+
+    def __init__(self, names: Sequence[str], resources: Optional[Resources] = None):
+        from .extract import create
+        self.resources = resources or Resources()
+        self.names = tuple(names)
+        self.steps: list[tuple[str, Extractor]] = [(n, create(n, self.resources)) for n in self.names]
+
+    @classmethod
+    def default(cls, resources: Optional[Resources] = None) -> "Pipeline":
+        from .extract import DEFAULT_PIPELINE
+        return cls(DEFAULT_PIPELINE, resources)
+
+    def process_doc(self, doc: Doc) -> Doc:
+        for _, step in self.steps:
+            doc = step(doc)
+        return doc
+
+    def __call__(self, article: Article) -> ArticleResult:
+        docs = tuple(self.process_doc(d) for d in split_items(article))
+        from .resolve import resolve_article
+        return resolve_article(article, docs, self.resources)
+
+
+def run(articles: Iterable[Article], pipeline: Optional[Pipeline] = None) -> list[ArticleResult]:
+    """Process articles in order with one pipeline (the simple, single-process path)."""
+    pipeline = pipeline or Pipeline.default()
+    return [pipeline(a) for a in articles]
