@@ -55,10 +55,11 @@ def extract_files(files: Sequence[Path], pipeline: Pipeline, report: BuildReport
             results.append(pipeline(article))
         except KGError as e:
             report.skipped.append((str(path), e.message))
-        except RecursionError:
-            report.skipped.append((str(path), "text too deeply nested to process"))
         except MemoryError:
             report.skipped.append((str(path), "too large to process in memory"))
+        except Exception as e:  # a bug in an extractor must not lose the other articles
+            report.skipped.append((str(path), f"internal error while extracting ({type(e).__name__}: {e}); "
+                                              "please report it with this file"))
     if progress:
         progress(len(files), len(files), "")
     return results
