@@ -317,7 +317,7 @@ class _ArticleWriter:
         s, e = doc.source_span(fig.start, fig.end)
         iri = FKGR[f"figure/{_seg(self.article.id)}/{s}-{e}"]
         self.add(iri, RDF.type, FKG.ReportedFigure)
-        self.add(iri, FKG.measure, zh(fig.measure))
+        self.add(iri, FKG.measure, Literal(fig.measure))
         self.add(iri, FKG.value, _dec(fig.value))
         self.add(iri, FKG.unit, Literal(fig.unit))
         if fig.period:
