@@ -1,0 +1,112 @@
+"""Sums of money (``Money`` mentions) with the role each plays in the story.
+
+Every amount that :func:`kg.numbers.find_amounts` finds becomes a ``Mention(label="Money")``
+whose attrs hold ``value`` (yuan), ``qualifier``, ``role`` (lost / recovered / frozen /
+involved / seized / rewarded / other), ``rank`` (2 = a stated loss or recovery, 1 = a
+payment that was probably lost) and ``total`` (共/累计 said it sums several payments).
+
+The role comes from the cue words of ``kg/data/amount_roles.tsv``: a cue right after the
+amount (``50万元被全额止付``) wins; otherwise the nearest cue before it in its clause, then in
+the sentence. A loss that was only attempted (试图/企图/险些) is no loss.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..model import Amount, Doc, Mention
+from ..numbers import find_amounts
+from . import register
+
+CLAUSE_END = re.compile(r"[。；;！？!?\n,，：:]")
+ATTEMPT = re.compile(r"试图|企图|准备|正要|险些|差点|意图|欲将")
+TOTAL = re.compile(r"(?:共|累计|一共|总计|合计|共计|总共)[^，,。；]{0,8}$")
+WINDOW = 40
+
+
+@dataclass(frozen=True)
+class RoleCue:
+    id: str
+    role: str
+    side: str
+    rank: int
+    pattern: re.Pattern
+
+
+def load_cues(rows: list[dict[str, str]]) -> list[RoleCue]:
+    """Rows of ``amount_roles.tsv`` as compiled cues."""
+    return [RoleCue(r["id"], r["role"], r["side"], int(r["rank"]), re.compile(r["pattern"])) for r in rows]
+
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    start = max(floor, pos - WINDOW)
+    for m in CLAUSE_END.finditer(text, start, pos):
+        start = m.end()
+    return start
+
+
+def _nearest(cues: list[RoleCue], window: str) -> Optional[tuple[RoleCue, int]]:
+    """The before-cue whose match ends closest to the end of ``window``."""
+    best: Optional[tuple[int, int, RoleCue]] = None
+    for cue in cues:
+        if cue.side != "before":
+            continue
+        for m in cue.pattern.finditer(window):
+            cand = (m.end(), m.end() - m.start(), cue)
+            if best is None or cand[:2] > best[:2]:
+                best = cand
+    return (best[2], best[0]) if best else None
+
+
+def amount_role(cues: list[RoleCue], text: str, start: int, end: int,
+                sentence_start: int = 0) -> tuple[str, int, str]:
+    """(role, rank, rule id) of the amount at ``text[start:end]``."""
+    after = text[end:end + 20]
+    for cue in cues:
+        if cue.side == "after" and cue.pattern.search(after):
+            return cue.role, cue.rank, cue.id
+    clause_start = _clause_start(text, start, sentence_start)
+    hit = _nearest(cues, text[clause_start:start])
+    rank_penalty = 0
+    if hit is None:
+        hit = _nearest(cues, text[max(sentence_start, start - WINDOW):clause_start])
+        rank_penalty = 1
+    if hit is None:
+        return "other", 0, "none"
+    cue, _ = hit
+    if cue.role == "lost" and ATTEMPT.search(text[clause_start:start]):
+        return "other", 0, "attempt"
+    return cue.role, max(0, cue.rank - rank_penalty), cue.id
+
+
+def money_mentions(doc: Doc, cues: list[RoleCue]) -> list[Mention]:
+    """A ``Money`` mention for every amount in the item, with its role."""
+    out = []
+    for a in find_amounts(doc.text):
+        sent_start = doc.sentence_at(a.start).start if doc.sentences else 0
+        role, rank, rule = amount_role(cues, doc.text, a.start, a.end, sent_start)
+        total = bool(TOTAL.search(doc.text[max(sent_start, a.start - 12):a.start]))
+        attrs = {"value": str(a.value), "qualifier": a.qualifier, "role": role,
+                 "rank": str(rank), "total": "1" if total else "0"}
+        if a.high is not None:
+            attrs["high"] = str(a.high)
+        out.append(Mention(a.start, a.end, a.text, "Money", f"money.{rule}",
+                           attrs=tuple(sorted(attrs.items()))))
+    return out
+
+
+def as_amount(m: Mention) -> Amount:
+    """The :class:`Amount` a ``Money`` mention stands for."""
+    from decimal import Decimal
+    return Amount(Decimal(m.get("value")), m.get("role", "other"), m.get("qualifier", "exact"),
+                  m.text, m.start, m.end)
+
+
+@register("money")
+def make_money(resources):
+    cues = load_cues(resources.table("amount_roles"))
+
+    def money(doc: Doc) -> Doc:
+        return doc.add(mentions=money_mentions(doc, cues))
+    return money
