@@ -2,63 +2,41 @@
 
 Three jobs, in order:
 
-1. ``read_article`` decodes a file (UTF-8 with or without BOM, UTF-16 with BOM, GB18030)
-   and refuses what is not an article (empty, binary) with an :class:`InputError` naming
-   the file.
-2. ``clean`` undoes OCR damage: line breaks inside sentences (newspaper columns), spaces
-   inside words, full-width ASCII; every character kept remembers its offset in the file.
+1. ``read_article`` decodes a file (:mod:`kg.decode`: UTF-8, UTF-16, GB18030, Big5) and
+   refuses what is not an article (empty, binary, too large) with an :class:`InputError`
+   naming the file; what it had to repair is listed in ``Article.notes``.
+2. ``blocks`` undoes OCR damage: line breaks inside sentences (newspaper columns), spaces
+   inside words, full-width ASCII, pasted HTML and traditional characters
+   (:mod:`kg.textview`); every character kept remembers its offset in the file.
 3. ``split_items`` cuts a newspaper page into its stories (headline + 本报讯 / byline
    blocks), and ``split_sentences`` cuts each story into sentences.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
 import statistics
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
+from .decode import decode
 from .errors import InputError
 from .model import Article, Doc, Sentence
+from .textview import count_traditional, has_entities, has_markup, view
 
 TERMINAL = "。！？!?；;…"
 CLOSERS = "”’」』）)】"
-MAX_BYTES = 64 * 1024 * 1024
+# A newspaper page is ~10 kB; a file over this is a dump of many articles, and reading it as one
+# would hold the build for minutes: it is skipped with a hint to split it.
+MAX_BYTES = 16 * 1024 * 1024
 
 
 # ----------------------------------------------------------------------------- reading
-
-def _decode(data: bytes, path: str) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as e:
-        utf8_error = e
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and _looks_chinese(text):
-        return text, "gb18030"
-    # Mostly UTF-8 with some damage: keep what can be read, mark the rest.
-    text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    if bad > max(16, len(text) // 20):
-        raise InputError(f"not UTF-8 or GB18030 text ({utf8_error.reason} at byte {utf8_error.start})",
-                         path=path, hint="convert it to UTF-8")
-    return text, "utf-8-with-errors"
-
-
-def _looks_chinese(text: str) -> bool:
-    sample = text[:4000]
-    han = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff")
-    return han >= max(1, len(sample.strip()) // 10)
-
 
 def article_id(path: Path) -> str:
     """A stable IRI-safe identifier for a file: its stem with unsafe characters replaced."""
@@ -68,28 +46,18 @@ def article_id(path: Path) -> str:
 
 
 def read_article(path: Path | str, *, article_id_: str | None = None) -> Article:
-    """Decode one file into an :class:`Article`, or raise :class:`InputError` saying why not."""
+    """Decode one file into an :class:`Article`, or raise :class:`InputError` saying why not.
+
+    What had to be repaired (bad bytes, another encoding, HTML, traditional characters) is
+    listed in ``Article.notes``.
+    """
     path = Path(path)
     where = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(f"file is {size // (1024 * 1024)} MB, more than the {MAX_BYTES // (1024 * 1024)} MB "
-                             "limit for one article", path=where, hint="split it into articles")
-        data = path.read_bytes()
-    except InputError:
-        raise
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", path=where) from None
-    except PermissionError:
-        raise InputError("cannot be read: permission denied", path=where) from None
-    except OSError as e:
-        raise InputError(f"cannot be read: {e.strerror or e}", path=where) from None
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("is a binary file (contains NUL bytes), not text", path=where)
-    text, encoding = _decode(data, where)
+    data = _read_bytes(path, where)
+    text, encoding, notes = decode(data, where)
     if not text.strip():
-        raise InputError("is empty" if not text else "contains only white space", path=where)
+        raise InputError("is empty" if not text else "contains only white space", path=where,
+                         hint="remove it or put the article's text in it")
     return Article(
         id=article_id_ or article_id(path),
         source_file=path.name,
@@ -97,7 +65,42 @@ def read_article(path: Path | str, *, article_id_: str | None = None) -> Article
         raw=text,
         content_hash=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
+        notes=notes + _content_notes(text),
     )
+
+
+def _read_bytes(path: Path, where: str) -> bytes:
+    try:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError("is a folder, not a file", path=where)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("is not a regular file (a pipe, socket or device)", path=where)
+        if st.st_size > MAX_BYTES:
+            raise InputError(f"is {st.st_size / 2**20:.0f} MB, more than the {MAX_BYTES // 2**20} MB limit "
+                             "for one article", path=where, hint="split it into articles")
+        with open(path, "rb") as f:
+            return f.read(MAX_BYTES + 1)
+    except InputError:
+        raise
+    except PermissionError:
+        raise InputError("cannot be read: permission denied", path=where) from None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise InputError("is a symbolic link loop", path=where) from None
+        raise InputError(f"cannot be read: {e.strerror or e}", path=where) from None
+
+
+def _content_notes(text: str) -> tuple[str, ...]:
+    notes = []
+    if has_markup(text):
+        notes.append("HTML markup removed (tags, scripts and styles; entities decoded)")
+    elif has_entities(text):
+        notes.append("HTML entities decoded (&nbsp; &lt; …)")
+    n = count_traditional(text)
+    if n:
+        notes.append(f"{n} traditional character{'s' if n != 1 else ''} read as simplified for matching")
+    return tuple(notes)
 
 
 # ----------------------------------------------------------------------------- cleaning
@@ -105,7 +108,7 @@ def read_article(path: Path | str, *, article_id_: str | None = None) -> Article
 @dataclass(frozen=True)
 class Line:
     text: str
-    offsets: tuple[int, ...]   # offset in raw of every character of text
+    offsets: Sequence[int]   # offset in raw of every character of text
 
     @property
     def stripped(self) -> str:
@@ -116,55 +119,61 @@ def _is_cjk(c: str) -> bool:
     return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
 
 
+# Full-width ASCII to ASCII and odd spaces to a plain space: one character for one.
+_NORM = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)}
+_NORM.update({ord(c): " " for c in "\t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff\ufffd"})
+
+
 def _char_norm(c: str) -> str:
     """Full-width ASCII to ASCII (one character to one character, so offsets hold)."""
-    o = ord(c)
-    if 0xFF01 <= o <= 0xFF5E:
-        return chr(o - 0xFEE0)
-    if c in "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff":
-        return " "
-    return c
+    return c.translate(_NORM)
 
 
 def _lines(raw: str) -> list[Line]:
+    """The lines of the cleaned view of ``raw`` (see :mod:`kg.textview`), offsets into ``raw``."""
+    text, offsets = view(raw)
+    text = text.translate(_NORM)
     out, start = [], 0
-    for m in re.finditer(r"\r\n|\r|\n", raw + "\n"):
-        seg = raw[start:m.start()]
-        chars, offs = [], []
-        for i, c in enumerate(seg):
-            n = _char_norm(c)
-            if n == "\t":
-                n = " "
-            if unicodedata.category(n) in ("Cc", "Cf") and n != " ":
-                continue
-            chars.append(n)
-            offs.append(start + i)
-        # trim both ends
-        while chars and chars[0] == " ":
-            chars.pop(0); offs.pop(0)
-        while chars and chars[-1] == " ":
-            chars.pop(); offs.pop()
-        out.append(Line("".join(chars), tuple(offs)))
+    for m in re.finditer(r"\r\n|\r|\n", text + "\n"):
+        seg, offs = text[start:m.start()], offsets[start:m.start()]
+        if not seg.isprintable():          # control and format characters go
+            keep = [i for i, c in enumerate(seg) if c == " " or unicodedata.category(c) not in _DROP_CATS]
+            seg = "".join(seg[i] for i in keep)
+            offs = [offs[i] for i in keep]
+        lead = len(seg) - len(seg.lstrip(" "))
+        end = len(seg.rstrip(" "))
+        out.append(Line(seg[lead:end] if end > lead else "", offs[lead:end] if end > lead else ()))
         start = m.end()
-        if start > len(raw):
+        if start > len(text):
             break
     return out
 
 
+_DROP_CATS = ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+_PUNCT_NO_SPACE = set("，。、：；！？“”,.:;!?()（）")
+
+
 def _squeeze_spaces(line: Line) -> Line:
     """Drop spaces between CJK characters (OCR noise); keep one space elsewhere."""
-    chars, offs = [], []
     t = line.text
-    for i, c in enumerate(t):
-        if c == " ":
-            prev = chars[-1] if chars else ""
-            nxt = next((x for x in t[i + 1:] if x != " "), "")
-            if prev == " " or not prev or not nxt:
-                continue
-            if _is_cjk(prev) or _is_cjk(nxt) or prev in "，。、：；！？“”,.:;!?()（）" or nxt in "，。、：；！？“”,.:;!?()（）":
-                continue
-        chars.append(c)
-        offs.append(line.offsets[i])
+    if " " not in t:
+        return line
+    chars: list[str] = []
+    offs: list[int] = []
+    pos = 0
+    for m in re.finditer(r" +", t):
+        chars.append(t[pos:m.start()])
+        offs.extend(line.offsets[pos:m.start()])
+        pos = m.end()
+        prev = t[m.start() - 1] if m.start() else ""
+        nxt = t[m.end()] if m.end() < len(t) else ""
+        if not prev or not nxt or _is_cjk(prev) or _is_cjk(nxt) or prev in _PUNCT_NO_SPACE \
+                or nxt in _PUNCT_NO_SPACE:
+            continue
+        chars.append(" ")
+        offs.append(line.offsets[m.start()])
+    chars.append(t[pos:])
+    offs.extend(line.offsets[pos:])
     return Line("".join(chars), tuple(offs))
 
 
@@ -214,15 +223,19 @@ def blocks(raw: str) -> list[Block]:
     width = int(statistics.median(lengths)) if lengths else 40
     width = min(width, 60)
     out: list[Block] = []
-    cur_text, cur_offs = "", ()
+    cur_texts: list[str] = []
+    cur_offs: list[int] = []
     open_para = False
 
     def flush():
-        nonlocal cur_text, cur_offs, open_para
+        nonlocal open_para
+        cur_text = "".join(cur_texts)
         if cur_text.strip():
             kind = "byline" if _is_byline(cur_text) else ("heading" if _is_heading(cur_text, width) else "para")
-            out.append(Block(cur_text, cur_offs, kind))
-        cur_text, cur_offs, open_para = "", (), False
+            out.append(Block(cur_text, tuple(cur_offs), kind))
+        cur_texts.clear()
+        cur_offs.clear()
+        open_para = False
 
     for line, is_by in zip(lines, bylines):
         t = line.text
@@ -233,14 +246,12 @@ def blocks(raw: str) -> list[Block]:
             continue
         if is_by and not open_para:
             flush()
-            out.append(Block(t, line.offsets, "byline"))
+            out.append(Block(t, tuple(line.offsets), "byline"))
             continue
-        if open_para:
-            cur_text += t
-            cur_offs += line.offsets
-        else:
+        if not open_para:
             flush()
-            cur_text, cur_offs = t, line.offsets
+        cur_texts.append(t)
+        cur_offs.extend(line.offsets)
         ends = t[-1] in TERMINAL or (t[-1] in CLOSERS and len(t) > 1 and t[-2] in TERMINAL)
         open_para = (len(t) >= width * 0.75 and not ends and len(t) >= 8
                      and not BYLINE_END.search(t[-12:]))
@@ -345,39 +356,57 @@ def iter_input_files(inputs: Iterable[Path | str]) -> tuple[list[Path], list[tup
     skipped: list[tuple[str, str]] = []
     for inp in inputs:
         p = Path(inp)
-        if not p.exists() and not p.is_symlink():
-            skipped.append((str(p), "does not exist"))
-            continue
         if p.is_file():
             files.add(p)
-            continue
-        if not p.is_dir():
-            skipped.append((str(p), "is not a file or folder (broken link?)"))
-            continue
-        seen_dirs: set[tuple[int, int]] = set()
-        stack = [p]
-        while stack:
-            d = stack.pop()
-            try:
-                st = d.stat()
-            except OSError as e:
-                skipped.append((str(d), f"cannot be read: {e.strerror or e}"))
-                continue
-            if (st.st_dev, st.st_ino) in seen_dirs:
-                skipped.append((str(d), "symbolic link loop, skipped"))
-                continue
-            seen_dirs.add((st.st_dev, st.st_ino))
-            try:
-                entries = sorted(d.iterdir())
-            except OSError as e:
-                skipped.append((str(d), f"cannot be listed: {e.strerror or e}"))
-                continue
-            for c in entries:
-                if c.is_dir():
-                    stack.append(c)
-                elif c.suffix.lower() == ".txt":
-                    if c.is_file():
-                        files.add(c)
-                    else:
-                        skipped.append((str(c), "broken link or not a regular file"))
+        elif p.is_dir():
+            _walk(p, files, skipped)
+        else:
+            skipped.append((str(p), _not_a_file(p)))
     return sorted(files, key=lambda x: (x.name, str(x))), skipped
+
+
+def _walk(root: Path, files: set[Path], skipped: list[tuple[str, str]]) -> None:
+    """Add the ``.txt`` files under ``root``; folders reached twice (link loops) are skipped."""
+    seen_dirs: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        d = stack.pop()
+        try:
+            st = d.stat()
+        except OSError as e:
+            skipped.append((str(d), f"cannot be read: {e.strerror or e}"))
+            continue
+        if (st.st_dev, st.st_ino) in seen_dirs:
+            skipped.append((str(d), "symbolic link loop (a folder that contains itself), skipped"))
+            continue
+        seen_dirs.add((st.st_dev, st.st_ino))
+        try:
+            entries = sorted(d.iterdir())
+        except OSError as e:
+            skipped.append((str(d), f"folder cannot be listed: {e.strerror or e}"))
+            continue
+        for c in entries:
+            if c.is_dir():
+                stack.append(c)
+            elif c.suffix.lower() == ".txt":
+                if c.is_file():
+                    files.add(c)
+                else:
+                    skipped.append((str(c), _not_a_file(c)))
+
+
+def _not_a_file(p: Path) -> str:
+    """Why ``p`` is neither a regular file nor a folder, in words."""
+    try:
+        st = p.stat()
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "is a symbolic link loop"
+        if p.is_symlink():
+            return f"is a broken symbolic link (to {os.readlink(p)})"
+        return "does not exist" if e.errno == errno.ENOENT else f"cannot be read: {e.strerror or e}"
+    if stat.S_ISFIFO(st.st_mode):
+        return "is a named pipe (FIFO), not a regular file"
+    if stat.S_ISSOCK(st.st_mode):
+        return "is a socket, not a regular file"
+    return "is a device or other special file, not a regular file"

@@ -34,6 +34,8 @@ class Article:
     raw: str             # decoded text of the whole file
     content_hash: str    # sha256 of the file's bytes
     encoding: str = "utf-8"
+    # what reading had to repair (bytes replaced, markup removed…), for the build summary
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
