@@ -1,0 +1,315 @@
+"""People in a news item and their role: victims, suspects, police officers.
+
+Names are found by form (:mod:`kg.extract._names`): surname + honorific (``王女士``),
+surname + 某 (``王某``), a full name after a title (``民警王明宇``, ``犯罪嫌疑人张三``), and
+``小王`` when the text gives the full name (``小王全名王明宇``: one person, alias 小王).
+Every occurrence of a found name becomes a mention.
+
+The role of a name is decided once per item from all its mentions: an officer title in
+front of it makes a ``PoliceOfficer``; otherwise cue words on either side
+(``kg/data/role_cues.tsv``: 受害人…, …报警称, 犯罪嫌疑人…, …等4名犯罪嫌疑人) score
+``Victim`` against ``Suspect``, with a prior from the form (honorifics lean victim, 某-names
+suspect). Reporters and editors (记者王明) are dropped, and so are people who are only
+witnesses or kin (邻居王女士) with no cue of harm.
+
+Companies that report a fraud against themselves (``某石化有限公司被…骗走``) are victims
+too, with attr ``kind=organization``.
+
+Coreference: ``她``, ``该男子``, ``其``… that refer back to a person become mentions with
+label ``PersonRef`` and the key of that person (attrs ``role``, ``refers_to``), so the cases
+extractor and provenance see them; the RDF writer does not turn their text into a name.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..model import Doc, Entity, Mention, entity_key
+from . import register
+from ._names import Surnames, full_name_at, is_han, mou_name_at, quantified
+
+ROLES = ("Victim", "Suspect", "PoliceOfficer")
+POLICE_WORDS = re.compile(r"公安|警|派出所|分局|大队|支队|中队|反诈|刑侦|治安")
+ORG_VICTIM = re.compile(
+    r"([\u4e00-\u9fff]{2,16}?)(有限责任公司|股份有限公司|有限公司|公司|企业|工厂|商行|合作社)"
+    r"(?=(?:财务|会计|出纳|负责人)?(?:被|报警|报案|遭|向[^。]{0,8}报))")
+# Words of harm that make an honorific-named person in the item a victim by default.
+CRIME_WORDS = re.compile(r"诈骗|被骗|骗子|骗局|受骗|盗窃|被盗|遭窃|失窃|抢劫|抢夺|敲诈|勒索|犯罪|嫌疑人|劝阻|止付|涉诈|非法")
+ORG_LEFT_STOP = re.compile(r".*(?:接到|发现|称|在|向|对|与|和|及|是|为|被|有|据|了|日|讯|的)")
+ALIAS = re.compile(r"小([\u4e00-\u9fff])(?:的)?(?:全名|本名|真名|大名|名叫|原名|真实姓名)(?:是|叫|为)?")
+
+
+@dataclass
+class _Name:
+    """One name of the item with its mentions and the evidence for its role."""
+
+    name: str
+    form: str                                   # honorific / mou / titled / alias
+    gender: str = "-"
+    spans: list[tuple[int, int, str]] = field(default_factory=list)   # start, end, rule
+    scores: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    officer: bool = False
+    aliases: set[str] = field(default_factory=set)
+
+
+class _Lexicon:
+    """The person tables of ``kg/data`` compiled once."""
+
+    def __init__(self, resources) -> None:
+        from .. import segment
+        self.freq = segment.word_freq
+        self.surnames = Surnames.from_rows(resources.table("surnames"))
+        self.honorifics = {r["suffix"]: (r["id"], r["gender"]) for r in resources.table("person_titles")}
+        self.hon_re = re.compile("|".join(sorted(map(re.escape, self.honorifics), key=len, reverse=True)))
+        titles = sorted(resources.table("officer_titles"), key=lambda r: -len(r["title"]))
+        self.officer = {r["title"]: (r["id"], r["police_only"] == "yes") for r in titles}
+        self.officer_re = re.compile("(" + "|".join(re.escape(r["title"]) for r in titles) + r")[\s：:]?")
+        self.cues = []
+        for r in resources.table("role_cues"):
+            pat = r["pattern"]
+            rx = re.compile(f"(?:{pat})$" if r["side"] == "left" else f"^(?:{pat})")
+            intro = re.compile(pat) if r["names"] == "yes" else None
+            self.cues.append((r["id"], r["role"], r["side"], float(r["weight"]), rx, intro))
+        self.coref = [(r["id"], r["word"], r["gender"], int(r["window"])) for r in resources.table("coref_words")]
+
+
+@register("persons")
+def make_persons(resources):
+    lex: Optional[_Lexicon] = None
+
+    def persons(doc: Doc) -> Doc:
+        nonlocal lex
+        lex = lex or _Lexicon(resources)
+        return _annotate(doc, lex)
+
+    return persons
+
+
+def _annotate(doc: Doc, lex: _Lexicon) -> Doc:
+    text = doc.text
+    taken = _taken_spans(doc)
+    names: dict[str, _Name] = {}
+    _find_honorifics(text, lex, names)
+    _find_mou(text, lex, names)
+    _find_titled(text, lex, names)
+    _find_aliases(text, lex, names)
+    _find_repeats(text, names)
+    mentions, entities = [], []
+    for nm in names.values():
+        spans = _clean_spans(nm.spans, names, taken)
+        if not spans:
+            continue
+        nm.spans = spans
+        role = _role(text, nm, lex)
+        if role is None:
+            continue
+        key = entity_key(role, nm.name, scope=doc.article.id)
+        kind = "person"
+        entities.append(Entity(key, role, nm.name, frozenset(nm.aliases - {nm.name}), (("kind", kind),)))
+        for s, e, rule in spans:
+            mentions.append(Mention(s, e, text[s:e], role, rule, key, (("form", nm.form), ("gender", nm.gender))))
+    org_mentions, org_entities = _org_victims(doc, lex, taken)
+    mentions += org_mentions
+    entities += org_entities
+    mentions.sort(key=lambda m: (m.start, m.end))
+    refs = _coreference(doc, mentions, lex)
+    return doc.add(mentions=mentions + refs, entities=entities)
+
+
+# ------------------------------------------------------------------ finding names
+def _add(names: dict[str, _Name], name: str, form: str, start: int, end: int, rule: str, gender: str = "-") -> _Name:
+    nm = names.get(name)
+    if nm is None:
+        nm = names[name] = _Name(name, form, gender)
+    nm.spans.append((start, end, rule))
+    return nm
+
+
+def _find_honorifics(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
+    for m in lex.hon_re.finditer(text):
+        sur = lex.surnames.ending_at(text, m.start())
+        if sur is None:
+            continue
+        start = m.start() - len(sur)
+        if quantified(text, start) or text[start - 1:start] == "小":
+            continue
+        name = text[start:m.end()]
+        if not lex.surnames.common(sur) and text.count(name) < 2:
+            continue
+        rule_id, gender = lex.honorifics[m.group()]
+        _add(names, name, "honorific", start, m.end(), f"person.{rule_id}", gender)
+
+
+def _find_mou(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
+    for m in re.finditer(r"(?<!某)某", text):
+        for sur_len in (2, 1):
+            start = m.start() - sur_len
+            if start < 0 or lex.surnames.at(text, start) != text[start:m.start()]:
+                continue
+            if quantified(text, start):
+                break
+            end = mou_name_at(text, start, lex.surnames)
+            if end is None:
+                break
+            name = text[start:end]
+            if not lex.surnames.common(text[start:m.start()]) and text.count(name) < 2:
+                break
+            _add(names, name, "mou", start, end, "person.mou")
+            break
+
+
+def _find_titled(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
+    for m in lex.officer_re.finditer(text):
+        title = m.group(1)
+        rule_id, police_only = lex.officer[title]
+        if not police_only and not POLICE_WORDS.search(text[max(0, m.start() - 12):m.start()]):
+            continue
+        end = full_name_at(text, m.end(), lex.surnames, lex.freq)
+        start = m.end()
+        if end is None and text[start:start + 1] == "小" and lex.surnames.at(text, start + 1):
+            end = start + 2                                     # 辅警小王 (full name maybe later)
+        if end is None:
+            continue
+        nm = _add(names, text[start:end], "titled", start, end, f"person.{rule_id}")
+        nm.officer = True
+    for rule_id, role, side, weight, rx, intro in lex.cues:
+        if intro is None:
+            continue
+        for m in intro.finditer(text):
+            end = full_name_at(text, m.end(), lex.surnames, lex.freq)
+            if end is None and is_han(text[m.end():m.end() + 1]) and text[m.end() + 1:m.end() + 2] == "某":
+                end = m.end() + (3 if text[m.end() + 2:m.end() + 3] == "某" else 2)   # 嫌疑人川某: any surname
+            if end is not None:
+                _add(names, text[m.end():end], "titled", m.end(), end, f"person.{rule_id}")
+
+
+def _find_aliases(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
+    """``小王全名王明宇``: the full name takes over every mention of 小王."""
+    for m in ALIAS.finditer(text):
+        short = "小" + m.group(1)
+        if not text.startswith(m.group(1), m.end()):
+            continue
+        end = full_name_at(text, m.end(), lex.surnames, lex.freq)
+        if end is None:
+            continue
+        full = text[m.end():end]
+        nm = _add(names, full, "alias", m.end(), end, "person.alias.full")
+        nm.aliases.add(short)
+        old = names.pop(short, None)
+        if old is not None:
+            nm.officer = nm.officer or old.officer
+            nm.spans.extend(old.spans)
+        for k in re.finditer(re.escape(short), text):
+            nm.spans.append((k.start(), k.end(), "person.alias.short"))
+
+
+def _find_repeats(text: str, names: dict[str, _Name]) -> None:
+    for nm in names.values():
+        if nm.form not in ("titled", "alias") or len(nm.name) < 2:
+            continue
+        for k in re.finditer(re.escape(nm.name), text):
+            nm.spans.append((k.start(), k.end(), "person.repeat"))
+
+
+def _taken_spans(doc: Doc) -> list[tuple[int, int]]:
+    return [(m.start, m.end) for m in doc.mentions if m.label in ("Place", "PoliceUnit", "Organization")]
+
+
+def _clean_spans(spans, names: dict[str, _Name], taken) -> list[tuple[int, int, str]]:
+    """One mention per position; a longer name wins over one inside it (王某 in 王某某)."""
+    longer = [(s, e) for nm in names.values() for s, e, _ in nm.spans]
+    out, seen = [], set()
+    for s, e, rule in sorted(spans):
+        if (s, e) in seen:
+            continue
+        if any(ls <= s and e <= le and (le - ls) > (e - s) for ls, le in longer):
+            continue
+        if any(ts <= s and e <= te for ts, te in taken):
+            continue
+        seen.add((s, e))
+        out.append((s, e, rule))
+    return out
+
+
+# ------------------------------------------------------------------ roles
+def _role(text: str, nm: _Name, lex: _Lexicon) -> Optional[str]:
+    """The one role of a name in this item, or None when it is not to be annotated."""
+    score: dict[str, float] = defaultdict(float)
+    for s, e, _ in nm.spans:
+        left = text[max(0, s - 12):s]
+        right = text[e:e + 24]
+        for _, role, side, weight, rx, _ in lex.cues:
+            if rx.search(left if side == "left" else right):
+                score[role] += weight
+    if score["Exclude"] > 0 and not nm.officer:
+        return None
+    if nm.officer:
+        return "PoliceOfficer"
+    harm = score["Victim"] + score["Suspect"]
+    if score["Witness"] > 0 and harm == 0:
+        return None
+    prior = {"honorific": ("Victim", 2.0), "mou": ("Suspect", 2.0)}.get(nm.form)
+    if prior and CRIME_WORDS.search(text):
+        score[prior[0]] += prior[1]
+    if score["Victim"] == score["Suspect"] == 0:
+        return None
+    return "Victim" if score["Victim"] > score["Suspect"] else "Suspect"
+
+
+# ------------------------------------------------------------------ companies as victims
+def _org_victims(doc: Doc, lex: _Lexicon, taken) -> tuple[list[Mention], list[Entity]]:
+    text, mentions, entities = doc.text, [], []
+    for m in ORG_VICTIM.finditer(text):
+        s, e = m.start(1), m.end(2)
+        cut = ORG_LEFT_STOP.match(text, s, m.end(1) - 1)
+        if cut:
+            s = cut.end()
+        name = text[s:e]
+        core = re.sub(r"^(?:某|一家?)", "", name)
+        if len(core) < 4 or name.startswith(("该", "此", "本", "其", "这", "那", "我", "贵")):
+            continue
+        if any(ts <= s < te for ts, te in taken):
+            continue
+        key = entity_key("Victim", name, scope=doc.article.id)
+        entities.append(Entity(key, "Victim", name, frozenset(), (("kind", "organization"),)))
+        mentions.append(Mention(s, e, name, "Victim", "person.org_victim", key, (("form", "organization"),)))
+    return mentions, entities
+
+
+# ------------------------------------------------------------------ coreference
+def _coreference(doc: Doc, mentions: list[Mention], lex: _Lexicon) -> list[Mention]:
+    """Pronouns and 该男子-phrases pointing at the nearest earlier person of their gender."""
+    text, out = doc.text, []
+    people = [m for m in mentions if m.label in ROLES and m.get("form") != "organization"]
+    if not people or not doc.sentences:
+        return out
+    for rule_id, word, gender, window in lex.coref:
+        for k in re.finditer(re.escape(word), text):
+            s, e = k.span()
+            if _not_a_reference(text, s, e, word) or any(p.start <= s < p.end for p in people):
+                continue
+            sent = doc.sentence_at(s).index
+            target = None
+            for p in reversed(people):
+                if p.end > s:
+                    continue
+                if sent - doc.sentence_at(p.start).index > window:
+                    break
+                if gender == "-" or p.get("gender") in ("-", None, gender):
+                    target = p
+                    break
+            if target is not None:
+                out.append(Mention(s, e, word, "PersonRef", f"person.coref.{rule_id}", target.key,
+                                   (("refers_to", target.text), ("role", target.label))))
+    return out
+
+
+def _not_a_reference(text: str, s: int, e: int, word: str) -> bool:
+    after, before = text[e:e + 1], text[s - 1:s]
+    if word in ("她", "他"):
+        return after in ("们", "人", "乡", "处", "国", "日", "方") or before in ("其", "利", "吉")
+    if word == "其":
+        return after in ("他", "它", "中", "实", "次", "余", "后", "间", "一") or before in ("尤", "极", "与", "及")
+    return False

@@ -1,0 +1,87 @@
+"""Word segmentation: the only module that imports jieba.
+
+jieba keeps a global tokenizer and sets up logging at import; we keep a private
+``jieba.Tokenizer`` instead, built on first use, with our own user dictionary
+(``kg/data/segment_words.tsv``: police titles, honorifics, fraud vocabulary) so that
+``警方`` or ``民警`` stay one word. Segmentation is slow (``jieba.cut`` ≈ 0.6 MB/s), so
+extractors call it on short windows only, never on whole corpora.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.resources
+import logging
+import threading
+from functools import lru_cache
+from typing import Optional
+
+__all__ = ["Segmenter", "default", "tokenize", "word_freq"]
+
+
+class Segmenter:
+    """A lazily initialised private jieba tokenizer with the project's user dictionary."""
+
+    def __init__(self, user_words: Optional[list[tuple[str, int]]] = None) -> None:
+        self._user_words = user_words
+        self._tok = None
+        self._lock = threading.Lock()
+
+    def _tokenizer(self):
+        if self._tok is None:
+            with self._lock:
+                if self._tok is None:
+                    self._tok = self._build()
+        return self._tok
+
+    def _build(self):
+        import jieba  # heavy; imported on first use only
+        tok = jieba.Tokenizer()
+        log = logging.getLogger("jieba")
+        level = log.level
+        log.setLevel(logging.WARNING)      # jieba reports its cache loading at INFO
+        try:
+            tok.initialize()
+        finally:
+            log.setLevel(level)
+        words = self._user_words if self._user_words is not None else _user_words()
+        for word, freq in words:
+            tok.add_word(word, freq=freq or None)
+        return tok
+
+    def tokenize(self, text: str) -> list[tuple[str, int, int]]:
+        """``(word, start, end)`` for every word of ``text``; offsets index ``text``."""
+        out: list[tuple[str, int, int]] = []
+        pos = 0
+        for word in self._tokenizer().cut(text, HMM=True):
+            end = pos + len(word)
+            if text[pos:end] != word:    # jieba never rewrites text; check it all the same
+                raise ValueError(f"segmenter offsets drifted at {pos}: {word!r}")
+            out.append((word, pos, end))
+            pos = end
+        return out
+
+    def freq(self, word: str) -> int:
+        """How often ``word`` occurs in jieba's dictionary (0 when it is not a word)."""
+        return self._tokenizer().FREQ.get(word, 0) or 0
+
+
+def _user_words() -> list[tuple[str, int]]:
+    res = importlib.resources.files("kg.data").joinpath("segment_words.tsv")
+    lines = [l for l in res.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
+    return [(r["word"], int(r.get("freq") or 0)) for r in csv.DictReader(lines, delimiter="\t")]
+
+
+@lru_cache(maxsize=1)
+def default() -> Segmenter:
+    """The shared segmenter (built on the first call, not at import)."""
+    return Segmenter()
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """Segment ``text`` with the shared segmenter: ``[(word, start, end), ...]``."""
+    return default().tokenize(text)
+
+
+def word_freq(word: str) -> int:
+    """Dictionary frequency of ``word`` in the shared segmenter (0: not a word)."""
+    return default().freq(word)
