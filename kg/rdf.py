@@ -189,8 +189,8 @@ class _ArticleWriter:
         self.add(iri, PROV.wasDerivedFrom, self.a)
         self.add(ent, FKG.mentionedIn, self.a)
         self.mentioned.add(m.key)
-        if m.text != (self.entities[m.key].label if m.key in self.entities else m.text):
-            self.add(ent, SKOS.altLabel, zh(m.text))
+        if m.label != "PersonRef" and m.text != (self.entities[m.key].label if m.key in self.entities else m.text):
+            self.add(ent, SKOS.altLabel, zh(m.text))   # a pronoun (PersonRef) denotes, it does not name
 
     def _link(self, doc: Doc, link: Link) -> None:
         s, o = entity_iri(link.subject), entity_iri(link.object)
