@@ -1,0 +1,290 @@
+"""Network analysis of the knowledge graph: an entity graph, key players, groups, paths.
+
+:func:`read_view` turns RDF triples into a :class:`KGView` — the entities of the seven
+contract types and the cases, the relations between them, and the sentence behind each
+relation (from ``fkg:Assertion``). :func:`entity_graph` makes that a networkx graph; the
+other functions are plain algorithms over it. Mentions, sentences and assertions are not
+nodes: they are the evidence attached to edges.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Iterable, Optional
+
+import networkx as nx
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from .errors import QueryError
+from .model import ENTITY_TYPES, RELATIONS
+from .ns import FKG
+
+CASE = "Case"
+NODE_TYPES = ENTITY_TYPES + (CASE,)
+CASE_LINKS = ("victim", "suspect", "criminalGroup", "handledBy", "occurredIn")
+EDGE_RELATIONS = RELATIONS + CASE_LINKS
+ACTOR_TYPES = tuple(t for t in ENTITY_TYPES if t != "Place")
+EXACT_BETWEENNESS_LIMIT = 2000   # above this many nodes betweenness is estimated from a sample
+BETWEENNESS_SAMPLE = 500
+
+_TYPE_OF = {FKG[t]: t for t in NODE_TYPES}
+_REL_OF = {FKG[r]: r for r in EDGE_RELATIONS}
+
+
+@dataclass
+class Node:
+    """An entity or case as the explorer and the analyses see it."""
+
+    iri: str
+    type: str
+    label: str
+    alt: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+    crime_type: Optional[str] = None
+    amount_lost: Optional[Decimal] = None
+    amount_recovered: Optional[Decimal] = None
+
+    @property
+    def names(self) -> list[str]:
+        return [self.label] + [a for a in self.alt if a != self.label]
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    relation: str
+    target: str
+    sentences: tuple[str, ...] = ()
+
+
+@dataclass
+class KGView:
+    nodes: dict[str, Node]
+    edges: list[Edge]
+
+    def find(self, name: str) -> list[Node]:
+        """Nodes named ``name`` (label or altLabel, or the IRI); failing that, containing it."""
+        name = name.strip()
+        exact = [n for n in self.nodes.values() if name == n.iri or name in n.names]
+        if exact:
+            return exact
+        return [n for n in self.nodes.values() if any(name in x for x in n.names)] if name else []
+
+
+def load_triples(source: Path | str) -> set[tuple]:
+    """The triples of a graph file or store folder, as rdflib terms."""
+    from .query import load_store
+    store = load_store(source)
+    return {(_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)) for q in store}
+
+
+def _rdflib(term):
+    import pyoxigraph as ox
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _decimal(lit) -> Optional[Decimal]:
+    try:
+        return Decimal(str(lit))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def read_view(triples: Iterable[tuple]) -> KGView:
+    """Entities, cases, their relations and the evidence sentence of each relation."""
+    by_p: dict[object, list[tuple]] = defaultdict(list)
+    types: dict[object, str] = {}
+    for s, p, o in triples:
+        by_p[p].append((s, o))
+        if p == RDF.type and o in _TYPE_OF:
+            t = _TYPE_OF[o]
+            if s not in types or NODE_TYPES.index(t) < NODE_TYPES.index(types[s]):
+                types[s] = t
+    labels = {s: str(o) for s, o in sorted(by_p[RDFS.label], key=lambda x: str(x[1])) if s in types}
+    pref = {s: str(o) for s, o in by_p[SKOS.prefLabel]}
+    nodes = {str(s): Node(str(s), t, labels.get(s) or _local(s)) for s, t in types.items()}
+    for s, o in by_p[SKOS.altLabel]:
+        if str(s) in nodes and str(o) not in nodes[str(s)].alt:
+            nodes[str(s)].alt.append(str(o))
+    source_file = {s: str(o) for s, o in by_p[FKG.sourceFile]}
+    articles = {s for s, o in by_p[RDF.type] if o == FKG.Article}
+    for s, o in by_p[FKG.mentionedIn]:
+        if str(s) in nodes and o in articles:
+            nodes[str(s)].articles.append(source_file.get(o, str(o)))
+    for n in nodes.values():
+        n.alt.sort()
+        n.articles = sorted(set(n.articles))
+    for s, o in by_p[FKG.crimeType]:
+        if str(s) in nodes:
+            nodes[str(s)].crime_type = pref.get(o) or _local(o)
+    for prop, attr in ((FKG.amountLost, "amount_lost"), (FKG.amountRecovered, "amount_recovered")):
+        for s, o in by_p[prop]:
+            if str(s) in nodes:
+                setattr(nodes[str(s)], attr, _decimal(o))
+    evidence = _evidence(by_p)
+    edges = sorted({Edge(str(s), _REL_OF[p], str(o), tuple(evidence.get((s, p, o), ())))
+                    for p in _REL_OF for s, o in by_p[p] if str(s) in nodes and str(o) in nodes},
+                   key=lambda e: (e.source, e.relation, e.target))
+    return KGView(nodes, edges)
+
+
+def _evidence(by_p) -> dict[tuple, list[str]]:
+    """(subject, predicate, object) → the texts of the sentences that assert it."""
+    subj = dict(by_p[RDF.subject])
+    pred = dict(by_p[RDF.predicate])
+    obj = dict(by_p[RDF.object])
+    text = {s: str(o) for s, o in by_p[FKG.text]}
+    out: dict[tuple, set[str]] = defaultdict(set)
+    for a, sent in by_p[FKG.inSentence]:
+        if a in subj and a in pred and a in obj and sent in text:
+            out[(subj[a], pred[a], obj[a])].add(text[sent])
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _local(term) -> str:
+    s = str(term)
+    return s.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def entity_graph(view: KGView) -> nx.Graph:
+    """Undirected graph: entities and cases as nodes; each edge lists its relations as
+    ``(source, relation, target, sentences)`` in the attribute ``facts``."""
+    g = nx.Graph()
+    for n in view.nodes.values():
+        g.add_node(n.iri, type=n.type, label=n.label)
+    for e in view.edges:
+        if e.source == e.target:
+            continue
+        if g.has_edge(e.source, e.target):
+            g[e.source][e.target]["facts"].append(e)
+        else:
+            g.add_edge(e.source, e.target, facts=[e])
+    return g
+
+
+@dataclass
+class KeyPlayers:
+    rows: list[dict]                 # iri, label, type, degree, betweenness
+    sampled: Optional[int] = None    # sample size when betweenness was estimated
+
+
+def betweenness(g: nx.Graph, seed: int = 7) -> tuple[dict, Optional[int]]:
+    """Betweenness centrality: exact up to EXACT_BETWEENNESS_LIMIT nodes, else sampled."""
+    if g.number_of_nodes() <= EXACT_BETWEENNESS_LIMIT:
+        return nx.betweenness_centrality(g), None
+    k = min(BETWEENNESS_SAMPLE, g.number_of_nodes())
+    return nx.betweenness_centrality(g, k=k, seed=seed), k
+
+
+def pagerank(g: nx.Graph, alpha: float = 0.85, iterations: int = 100, tol: float = 1e-9) -> dict:
+    """PageRank by power iteration in pure Python (networkx's own needs scipy)."""
+    n = g.number_of_nodes()
+    if n == 0:
+        return {}
+    rank = dict.fromkeys(g, 1.0 / n)
+    for _ in range(iterations):
+        dangling = alpha * sum(rank[v] for v in g if g.degree(v) == 0) / n
+        new = {v: (1 - alpha) / n + dangling for v in g}
+        for v in g:
+            deg = g.degree(v)
+            if deg:
+                share = alpha * rank[v] / deg
+                for w in g[v]:
+                    new[w] += share
+        if sum(abs(new[v] - rank[v]) for v in g) < n * tol:
+            return new
+        rank = new
+    return rank
+
+
+def key_players(g: nx.Graph, top: int = 10, types: tuple[str, ...] = ACTOR_TYPES) -> KeyPlayers:
+    """The ``top`` actors (not places, not cases) by betweenness, then degree."""
+    bc, sampled = betweenness(g)
+    rows = [{"iri": v, "label": d["label"], "type": d["type"], "degree": g.degree(v),
+             "betweenness": bc.get(v, 0.0)} for v, d in g.nodes(data=True) if d["type"] in types]
+    rows.sort(key=lambda r: (-r["betweenness"], -r["degree"], r["label"]))
+    return KeyPlayers(rows[:top], sampled)
+
+
+def communities(g: nx.Graph, types: tuple[str, ...] = ACTOR_TYPES, min_size: int = 2) -> list[list[str]]:
+    """Groups of connected actors: greedy modularity up to EXACT_BETWEENNESS_LIMIT nodes,
+    label propagation above; each group lists its actors' node ids, largest group first."""
+    if g.number_of_edges() == 0:
+        return []
+    if g.number_of_nodes() <= EXACT_BETWEENNESS_LIMIT:
+        parts = nx.community.greedy_modularity_communities(g)
+    else:
+        parts = nx.community.label_propagation_communities(g)
+    out = []
+    for part in parts:
+        actors = sorted((v for v in part if g.nodes[v]["type"] in types), key=lambda v: g.nodes[v]["label"])
+        if len(actors) >= min_size:
+            out.append(actors)
+    out.sort(key=lambda c: (-len(c), g.nodes[c[0]]["label"]))
+    return out
+
+
+@dataclass(frozen=True)
+class Hop:
+    source: str          # labels, in the order of the path
+    relation: str
+    target: str
+    forward: bool        # the RDF statement reads source → relation → target
+    sentence: Optional[str]
+
+
+def shortest_path(view: KGView, g: nx.Graph, a: str, b: str) -> list[Hop]:
+    """The shortest chain of relations between a node named ``a`` and one named ``b``.
+
+    People are scoped per article, so a name may denote several nodes: every pair is tried
+    and the shortest chain wins (of equal ones, the one with more sentences). Raises :class:`QueryError` when a name is unknown or no
+    chain exists."""
+    starts, ends = _named(view, a), _named(view, b)
+    best, best_cost = None, math.inf
+    for s in starts:
+        cost, paths = nx.single_source_dijkstra(g, s, weight=_hop_cost)
+        for t in ends:
+            if t in cost and cost[t] < best_cost:
+                best, best_cost = paths[t], cost[t]
+    if best is None:
+        raise QueryError(f"no chain of relations links {a!r} and {b!r}")
+    return [_hop(view, g, u, v) for u, v in zip(best, best[1:])]
+
+
+def _hop_cost(u, v, attrs) -> float:
+    """One per hop; a hop no sentence supports costs a little more, so that of two equally
+    short chains the one with evidence wins."""
+    return 1.0 if any(e.sentences for e in attrs["facts"]) else 1.001
+
+
+def _named(view: KGView, name: str) -> list[str]:
+    found = view.find(name)
+    if not found:
+        raise QueryError(f"no entity or case is named {name!r}", hint="names are rdfs:label or skos:altLabel")
+    return [n.iri for n in found]
+
+
+def _hop(view: KGView, g: nx.Graph, u: str, v: str) -> Hop:
+    facts = sorted(g[u][v]["facts"], key=lambda e: (not e.sentences, e.relation))
+    e = facts[0]
+    return Hop(view.nodes[u].label, e.relation, view.nodes[v].label, e.source == u,
+               e.sentences[0] if e.sentences else None)
+
+
+def ego_nodes(g: nx.Graph, centres: Iterable[str], hops: int) -> set[str]:
+    """Every node within ``hops`` relations of any of ``centres``."""
+    keep: set[str] = set()
+    for c in centres:
+        keep |= set(nx.single_source_shortest_path_length(g, c, cutoff=hops))
+    return keep
+
