@@ -1,9 +1,11 @@
-"""SPARQL over a built graph: load it into an embedded store, run a query, format results."""
+"""SPARQL over a built graph: load it into an embedded store, run a query (or a named one
+shipped in ``kg/queries`` with its parameters bound), format results."""
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
@@ -114,9 +116,128 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Optional[str]]]) -> s
 
 def with_prefixes(query: str) -> str:
     """The query with FraudKG's usual prefixes declared, unless it declares them itself."""
-    import re
     from .serialize import PREFIXES
     declared = {m.lower() for m in re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", query)}
     # one line, so that line numbers in parser errors still match the user's query
     head = "".join(f"PREFIX {p}: <{iri}> " for p, iri in PREFIXES.items() if p.lower() not in declared)
     return head + query
+
+
+# ---------------------------------------------------------------------------- named queries
+# A named query is a .rq file in kg/queries whose first comment lines say what it is:
+#   # name: cases-by-crime-type
+#   # description: one line
+#   # param: crime string (optional) only this crime type
+# Parameters are bound as RDF terms through pyoxigraph's substitutions, never pasted into
+# the text. pyoxigraph substitutes only variables of the SELECT projection and not inside
+# sub-queries, and BOUND() does not see a substituted value: so a query projects its
+# parameters (run_named drops those columns again) and tests an optional one with
+# COALESCE(... ?param ..., true).
+
+PARAM_TYPES = ("string", "integer", "decimal", "date", "iri")
+_HEADER = re.compile(r"^#\s*(name|description|param):\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str
+
+    @property
+    def optional(self) -> bool:
+        return self.description.startswith("(optional)")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+    path: str
+
+
+def parse_named(text: str, path: str = "<query>") -> NamedQuery:
+    """A named query from the text of a .rq file with its header comments."""
+    name = description = None
+    params: list[Param] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        m = _HEADER.match(line.strip())
+        if not m:
+            if line.strip() and not line.lstrip().startswith("#"):
+                break
+            continue
+        key, value = m.groups()
+        if key == "name":
+            name = value
+        elif key == "description":
+            description = value
+        else:
+            pname, _, rest = value.partition(" ")
+            ptype, _, pdesc = rest.strip().partition(" ")
+            if ptype not in PARAM_TYPES:
+                raise QueryError(f"parameter {pname!r} has unknown type {ptype!r}", path=path, line=n,
+                                 hint="use " + ", ".join(PARAM_TYPES))
+            params.append(Param(pname, ptype, pdesc.strip()))
+    if not name or not description:
+        raise QueryError("a named query starts with '# name: …' and '# description: …' lines", path=path)
+    return NamedQuery(name, description, tuple(params), text, path)
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    """The queries shipped in kg/queries, by name."""
+    import importlib.resources
+    out = {}
+    for res in sorted(importlib.resources.files("kg.queries").iterdir(), key=lambda r: r.name):
+        if res.name.endswith(".rq"):
+            q = parse_named(res.read_text(encoding="utf-8"), path=f"kg/queries/{res.name}")
+            out[q.name] = q
+    return out
+
+
+def get_named(name: str) -> NamedQuery:
+    queries = named_queries()
+    if name not in queries:
+        raise QueryError(f"no named query {name!r}", hint="kg query --list shows them")
+    return queries[name]
+
+
+def bind_params(query: NamedQuery, values: dict[str, str]) -> dict:
+    """Parameter values (text) as pyoxigraph substitutions of RDF terms."""
+    known = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise QueryError(f"query {query.name!r} has no parameter {unknown[0]!r}",
+                         hint="its parameters: " + (", ".join(known) or "none"))
+    missing = [p.name for p in query.params if not p.optional and p.name not in values]
+    if missing:
+        raise QueryError(f"query {query.name!r} needs --param {missing[0]}=…")
+    return {ox.Variable(k): _term(known[k], v, query.name) for k, v in values.items()}
+
+
+def _term(param: Param, value: str, query: str):
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    checks = {"integer": r"[+-]?\d+", "decimal": r"[+-]?(\d+(\.\d*)?|\.\d+)", "date": r"\d{4}-\d{2}-\d{2}"}
+    if param.type in checks and not re.fullmatch(checks[param.type], value.strip()):
+        raise QueryError(f"parameter {param.name!r} of query {query!r} must be {param.type}, not {value!r}")
+    if param.type == "iri":
+        try:
+            return ox.NamedNode(value.strip())
+        except ValueError as e:
+            raise QueryError(f"parameter {param.name!r} of query {query!r} is not an IRI: {e}") from None
+    if param.type == "string":
+        return ox.Literal(value)
+    return ox.Literal(value.strip(), datatype=ox.NamedNode(xsd + param.type))
+
+
+def run_named(store: ox.Store, name: str, params: Optional[dict[str, str]] = None) -> Result:
+    """Run a shipped named query with its parameters bound; the parameter columns that
+    binding needs are left out of the result."""
+    query = get_named(name)
+    bindings = bind_params(query, dict(params or {}))
+    result = run(store, with_prefixes(query.text), bindings)
+    hidden = {p.name for p in query.params}
+    keep = [i for i, v in enumerate(result.variables) if v not in hidden]
+    return Result(variables=[result.variables[i] for i in keep],
+                  rows=[[row[i] for i in keep] for row in result.rows], boolean=result.boolean)
