@@ -5,6 +5,7 @@ and the others go on. The library reports progress through a callback; it never 
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from rdflib.namespace import RDF
 
 from .errors import KGError
 from .ingest import iter_input_files, read_article
-from .model import ENTITY_TYPES
+from .model import ENTITY_TYPES, Article
 from .pipeline import ArticleResult, Pipeline, Resources
 
 Progress = Callable[[int, int, str], None]   # (done, total, current file)
@@ -33,6 +34,14 @@ class BuildReport:
     triples: int = 0
     seconds: float = 0.0
     outputs: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)    # (file, what reading repaired)
+    violations: list = field(default_factory=list)                   # kg.validate.Violation
+    # with a store: article graph IRIs by what the build did with them
+    store: Optional[str] = None
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -90,24 +99,129 @@ def summarize(triples: set[tuple], report: BuildReport) -> None:
     report.triples = len(triples)
 
 
+def read_articles(files: Sequence[Path], report: BuildReport) -> list[Article]:
+    """Decode the files (unreadable ones go into ``report.skipped``); ids made unique."""
+    articles = []
+    used_ids: set[str] = set()
+    for path in files:
+        try:
+            article = read_article(path)
+            if article.id in used_ids:   # same stem in two folders: keep both, distinctly
+                article = read_article(path, article_id_=f"{article.id}_{article.content_hash[:8]}")
+        except KGError as e:
+            report.skipped.append((str(path), e.message))
+            continue
+        used_ids.add(article.id)
+        report.warnings.extend((str(path), note) for note in article.notes)
+        articles.append(article)
+    return articles
+
+
+_EXTRACTION_SOURCES = ("extract", "data", "ontology", "ingest.py", "segment.py", "gazetteer.py", "numbers.py",
+                       "pipeline.py", "resolve.py", "rdf.py", "model.py", "ontology.py", "ns.py")
+
+
+def extraction_fingerprint(names: Sequence[str] = ()) -> str:
+    """A hash of the code and data that decide what an article extracts to (and the pipeline)."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256("\x1f".join(names).encode("utf-8"))
+    for name in _EXTRACTION_SOURCES:
+        p = root / name
+        paths = sorted(f for f in p.rglob("*") if f.is_file() and "__pycache__" not in f.parts) if p.is_dir() else [p]
+        for f in paths:
+            if f.is_file():
+                h.update(str(f.relative_to(root)).encode("utf-8") + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
 def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = True,
-          progress: Optional[Progress] = None, pipeline: Optional[Pipeline] = None) -> BuildReport:
-    """Build ``out_dir/kg.ttl`` (and ``graph.html``) from every ``.txt`` under ``inputs``."""
-    from .serialize import write_turtle
+          progress: Optional[Progress] = None, pipeline: Optional[Pipeline] = None,
+          store: Optional[Path | str] = None, jobs: int = 1, scheduler: Optional[str] = None) -> BuildReport:
+    """Build ``out_dir/kg.ttl`` (and ``graph.html``) from every ``.txt`` under ``inputs``.
+
+    With ``store`` the graph is kept in that store folder and only new or changed articles
+    are extracted; ``jobs`` worker processes or a Dask ``scheduler`` (``tcp://…`` or
+    ``local``) extract in parallel. The output is the same in every mode.
+    """
     t0 = time.perf_counter()
     report = BuildReport()
     files, skipped = iter_input_files(inputs)
     report.skipped.extend(skipped)
-    pipeline = pipeline or Pipeline.default(Resources())
-    results = extract_files(files, pipeline, report, progress)
-    report.articles = len(results)
-    report.items = sum(len(r.docs) for r in results)
-    if not results:
-        report.seconds = time.perf_counter() - t0
-        return report
-    triples = graph_triples(results, pipeline.resources)
+    articles = read_articles(files, report)
+    if store is not None:
+        triples = _build_store(articles, store, report, pipeline, jobs, scheduler, progress)
+    else:
+        triples = set()
+        for outcome in _extract(articles, report, pipeline, jobs, scheduler, progress):
+            triples |= outcome.triples
+        if report.articles:
+            triples |= set(_scheme_triples())
+    if report.articles:
+        _write_outputs(triples, Path(out_dir), report, html)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _scheme_triples() -> set[tuple]:
+    from .ontology import scheme_triples
+    return scheme_triples()
+
+
+def _extract(articles: Sequence[Article], report: BuildReport, pipeline: Optional[Pipeline], jobs: int,
+             scheduler: Optional[str], progress: Optional[Progress]):
+    """Outcomes of the articles that could be extracted; failures go into ``report.skipped``."""
+    from .parallel import extract
+    total = len(articles)
+    for n, outcome in enumerate(extract(articles, pipeline=pipeline, jobs=jobs, scheduler=scheduler)):
+        if progress:
+            progress(n, total, outcome.path)
+        if outcome.error is not None:
+            report.skipped.append((outcome.path, outcome.error))
+            continue
+        report.articles += 1
+        report.items += len(outcome.result.docs)
+        yield outcome
+    if progress:
+        progress(total, total, "")
+
+
+def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
+                 jobs: int, scheduler: Optional[str], progress: Optional[Progress]) -> set[tuple]:
+    """Bring the store up to date with ``articles``; the union graph it then holds."""
+    from .extract import DEFAULT_PIPELINE
+    from .rdf import article_iri
+    from .store import GraphStore
+    gs = GraphStore(path)
+    gs.ensure_fingerprint(extraction_fingerprint(pipeline.names if pipeline else DEFAULT_PIPELINE))
+    stored = gs.article_hashes()
+    current = {str(article_iri(a.id)): a for a in articles}
+    todo = [a for g, a in current.items() if stored.get(g) != a.content_hash]
+    unchanged = [g for g in current if stored.get(g) == current[g].content_hash]
+    for g in sorted(set(stored) - set(current)):
+        gs.remove_graph(g)
+        report.removed.append(g)
+    gs.put_scheme(_scheme_triples())
+    for outcome in _extract(todo, report, pipeline, jobs, scheduler, progress):
+        g = article_iri(outcome.article_id)
+        gs.put_article(g, outcome.triples)
+        (report.updated if str(g) in stored else report.added).append(str(g))
+    report.unchanged = unchanged
+    report.articles += len(unchanged)
+    gs.flush()
+    report.store = str(path)
+    if not report.articles:
+        return set()
+    from .ns import FKG
+    triples = gs.triples()
+    report.items = sum(1 for s, p, o in triples if p == RDF.type and o == FKG.NewsItem)
+    return triples
+
+
+def _write_outputs(triples: set[tuple], out: Path, report: BuildReport, html: bool) -> None:
+    from .serialize import write_turtle
+    from .validate import validate
     summarize(triples, report)
-    out = Path(out_dir)
+    report.violations = validate(triples)
     out.mkdir(parents=True, exist_ok=True)
     write_turtle(triples, out / "kg.ttl")
     report.outputs.append(str(out / "kg.ttl"))
@@ -115,5 +229,3 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
         from .viz import write_html
         write_html(triples, out / "graph.html")
         report.outputs.append(str(out / "graph.html"))
-    report.seconds = time.perf_counter() - t0
-    return report

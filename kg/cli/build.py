@@ -15,26 +15,51 @@ from . import main
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for kg.ttl and graph.html (created if missing).")
 @click.option("--no-html", is_flag=True, help="Skip the interactive graph HTML.")
-@click.option("--strict", is_flag=True, help="Exit non-zero when any input file was skipped.")
+@click.option("--strict", is_flag=True,
+              help="Exit non-zero when any input file was skipped or the graph breaks a SHACL shape.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def build(inputs, out_dir, no_html, strict, quiet):
+@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep the graph in this store folder and extract only new or changed articles.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 256),
+              help="Extract with this many processes.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT|local",
+              help="Extract on a Dask cluster (needs the dask extra).")
+def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler):
     """Read every .txt file under INPUTS (files or folders) and build the knowledge graph.
 
     Example: kg build seeds --out outputs
+    (incremental: kg build seeds --out outputs --store store; parallel: --jobs 2)
     """
     from ..build import build as run_build
     bar = _progress_bar(quiet)
-    report = run_build(inputs, out_dir, html=not no_html, progress=bar)
+    report = run_build(inputs, out_dir, html=not no_html, progress=bar, store=store, jobs=jobs,
+                       scheduler=scheduler)
     if bar:
         bar.close()
     if not quiet:
         _print_report(report)
     for path, reason in report.skipped:
         click.echo(f"Skipped {path}: {reason}", err=True)
+    for path, note in report.warnings:
+        click.echo(f"Note {path}: {note}", err=True)
+    _print_violations(report.violations, quiet)
     if not report.ok:
         raise KGError("nothing could be built: no readable article among the inputs")
-    if strict and report.skipped:
+    if strict and (report.skipped or report.violations):
         sys.exit(1)
+
+
+def _print_violations(violations, quiet: bool, limit: int = 20) -> None:
+    """SHACL violations on stderr: the count, and the first ``limit`` unless quiet."""
+    if not violations:
+        return
+    click.echo(f"SHACL: the graph breaks {len(violations)} constraint(s) of ontology/shapes.ttl", err=True)
+    if quiet:
+        return
+    for v in violations[:limit]:
+        click.echo(f"  {v}", err=True)
+    if len(violations) > limit:
+        click.echo(f"  … and {len(violations) - limit} more", err=True)
 
 
 class _Bar:
@@ -67,6 +92,9 @@ def _print_report(report) -> None:
         parts = ", ".join(f"{t} {n}" for t, n in sorted(report.entities.items()))
         click.echo(f"Entities: {sum(report.entities.values())} ({parts})")
     click.echo(f"Cases: {report.cases}")
+    if report.store:
+        click.echo(f"Store {report.store}: {len(report.added)} added, {len(report.updated)} updated, "
+                   f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
     click.echo(f"Triples: {report.triples}")
     click.echo(f"Time: {report.seconds:.2f} s")
     for o in report.outputs:

@@ -1,0 +1,134 @@
+"""Extraction jobs: articles → :class:`Outcome` (result and triples, or why it failed).
+
+Three ways to run the same job, all yielding outcomes in input order:
+
+- in this process (:func:`run_serial`);
+- in ``jobs`` local processes (:func:`run_processes`, ``concurrent.futures``);
+- on a Dask cluster (:func:`run_dask`, ``--scheduler tcp://HOST:PORT`` or ``local``).
+
+Workers receive whole :class:`Article` objects (the decoded text travels with them, so
+remote workers need no shared file system) and build their :class:`Pipeline` once per
+process. An article that makes an extractor fail becomes an outcome with an ``error``; it
+never stops the others.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Iterator, Optional, Sequence
+
+from .errors import KGError
+from .model import Article
+from .pipeline import ArticleResult, Pipeline, Resources
+
+# One pipeline per worker process, keyed by the extractor names; filled lazily by the first
+# article a worker sees (the worker-side cache that process pools and Dask need).
+_WORKER_PIPELINES: dict[tuple[str, ...], Pipeline] = {}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one article."""
+
+    path: str
+    article_id: str
+    result: Optional[ArticleResult] = None
+    triples: frozenset = frozenset()
+    error: Optional[str] = None
+
+
+def process_article(article: Article, pipeline: Pipeline) -> Outcome:
+    """Extract one article and compute its triples; any failure becomes ``Outcome.error``."""
+    from .rdf import article_triples
+    try:
+        result = pipeline(article)
+        triples = frozenset(article_triples(result, pipeline.resources))
+    except KGError as e:
+        return Outcome(article.path, article.id, error=e.message)
+    except MemoryError:
+        return Outcome(article.path, article.id, error="too large to process in memory")
+    except Exception as e:  # a bug in an extractor must not lose the other articles
+        return Outcome(article.path, article.id,
+                       error=f"internal error while extracting ({type(e).__name__}: {e}); "
+                             "please report it with this file")
+    return Outcome(article.path, article.id, result=result, triples=triples)
+
+
+def worker_pipeline(names: Optional[tuple[str, ...]]) -> Pipeline:
+    """This process's pipeline for ``names`` (the default pipeline when None), built once."""
+    key = names or ()
+    if key not in _WORKER_PIPELINES:
+        _WORKER_PIPELINES[key] = Pipeline(names, Resources()) if names else Pipeline.default(Resources())
+    return _WORKER_PIPELINES[key]
+
+
+def _work(article: Article, names: Optional[tuple[str, ...]]) -> Outcome:
+    return process_article(article, worker_pipeline(names))
+
+
+def run_serial(articles: Sequence[Article], pipeline: Pipeline) -> Iterator[Outcome]:
+    for a in articles:
+        yield process_article(a, pipeline)
+
+
+def run_processes(articles: Sequence[Article], jobs: int,
+                  names: Optional[tuple[str, ...]] = None) -> Iterator[Outcome]:
+    """Extract with ``jobs`` worker processes; outcomes come back in input order."""
+    import multiprocessing
+    # forkserver/spawn: never fork a process that may hold threads (a server, a Dask client)
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_pipeline,
+                             initargs=(names,)) as pool:
+        futures = [pool.submit(_work, a, names) for a in articles]
+        for a, f in zip(articles, futures):
+            try:
+                yield f.result()
+            except BrokenProcessPool:
+                yield Outcome(a.path, a.id, error="a worker process died while extracting "
+                                                  "(out of memory?); run with --jobs 1 to find the article")
+
+
+def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0,
+             names: Optional[tuple[str, ...]] = None) -> Iterator[Outcome]:
+    """Extract on a Dask cluster: ``tcp://HOST:PORT`` of a running scheduler, or ``local``
+    for a :class:`LocalCluster` of ``jobs`` worker processes (all cores when 0)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise KGError("Dask is not installed", hint="pip install 'fraudkg[dask]'") from None
+    cluster = None
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1,
+                                   processes=True, dashboard_address=None)
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="10s")
+    except OSError as e:
+        raise KGError(f"cannot reach the Dask scheduler {scheduler}: {e}",
+                      hint="start one with `dask scheduler` and `dask worker`, or use --scheduler local") from None
+    try:
+        futures = client.map(_work, list(articles), names=names, pure=False)
+        for a, f in zip(articles, futures):
+            try:
+                yield f.result()
+            except Exception as e:  # a lost worker, a killed task: that article only
+                yield Outcome(a.path, a.id, error=f"the Dask task failed ({type(e).__name__}: {e})")
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def extract(articles: Sequence[Article], *, pipeline: Optional[Pipeline] = None, jobs: int = 1,
+            scheduler: Optional[str] = None) -> Iterator[Outcome]:
+    """Outcomes of ``articles`` in input order, serially, with ``jobs`` processes or on Dask."""
+    names = pipeline.names if pipeline is not None else None
+    if scheduler:
+        return run_dask(articles, scheduler, jobs if jobs > 1 else 0, names)
+    if jobs > 1 and len(articles) > 1:
+        return run_processes(articles, min(jobs, len(articles)), names)
+    return run_serial(articles, pipeline or Pipeline.default(Resources()))

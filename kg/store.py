@@ -1,0 +1,197 @@
+"""The persistent graph store: pyoxigraph's on-disk store, one named graph per article.
+
+Layout of a store folder (a RocksDB database that ``oxigraph serve-read-only`` can open too):
+
+- each article's triples in the named graph of its IRI (:func:`kg.rdf.article_iri`); the
+  graph holds the article's ``fkg:contentHash``, which is what incremental builds compare;
+- the crime-type scheme in the graph ``fkgc:scheme``;
+- ``fraudkg-store.json`` beside the database: the fingerprint of the extraction code that
+  filled it (a change of code means every article must be extracted again).
+
+Queries see the union of all graphs (``use_default_graph_as_union``), which is the graph a
+plain build writes to ``kg.ttl``.
+
+Consistency when a build is killed: an article is replaced by dropping its graph and then
+adding its new triples in one transaction (``Store.extend`` is atomic). A kill between the two
+leaves the article absent, so the next build adds it again; the store never holds half an
+article. The fingerprint file is written only after the graphs of an older code version have
+been dropped.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+from .errors import StoreError
+from .ns import FKG, FKGC, FKGR, XSD
+from .serialize import FORMATS, PREFIXES, atomic_path, sorted_triples, to_ox
+
+FINGERPRINT_FILE = "fraudkg-store.json"
+ARTICLE_GRAPH_PREFIX = str(FKGR["article/"])
+SCHEME_GRAPH = FKGC.scheme
+_XSD_STRING = str(XSD.string)
+
+
+def from_ox(term) -> URIRef | Literal | BNode:
+    """A pyoxigraph term as an rdflib term (the inverse of :func:`kg.serialize.to_ox`)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_quads(triples: Iterable[tuple], graph: URIRef) -> list[ox.Quad]:
+    """rdflib triples as pyoxigraph quads in ``graph``."""
+    g = ox.NamedNode(str(graph))
+    return [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
+
+
+def is_store(path: Path | str) -> bool:
+    """Whether ``path`` is a folder holding a store (or an empty folder that may become one)."""
+    p = Path(path)
+    return p.is_dir() and ((p / "CURRENT").is_file() or not any(p.iterdir()))
+
+
+class GraphStore:
+    """A FraudKG store folder opened for reading or writing (one writer at a time)."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False):
+        self.path = Path(path)
+        self.read_only = read_only
+        try:
+            if read_only:
+                if not (self.path / "CURRENT").is_file():
+                    raise StoreError("is not a FraudKG store", path=str(self.path),
+                                     hint="create one with `kg build ... --store DIR`")
+                self.ox = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.ox = ox.Store(str(self.path))
+        except OSError as e:
+            hint = "is another build writing to it?" if "lock" in str(e).lower() else None
+            raise StoreError(f"cannot open the store: {e}", path=str(self.path), hint=hint) from None
+
+    # ------------------------------------------------------------------ articles
+    def article_graphs(self) -> list[str]:
+        """IRIs of the article graphs in the store, sorted."""
+        return sorted(g.value for g in self.ox.named_graphs()
+                      if isinstance(g, ox.NamedNode) and g.value.startswith(ARTICLE_GRAPH_PREFIX))
+
+    def article_hashes(self) -> dict[str, str]:
+        """Article graph IRI → the content hash of the file it was extracted from."""
+        p = ox.NamedNode(str(FKG.contentHash))
+        out = {}
+        for q in self.ox.quads_for_pattern(None, p, None, None):
+            g = q.graph_name
+            if isinstance(g, ox.NamedNode) and g.value == getattr(q.subject, "value", None):
+                out[g.value] = q.object.value
+        return out
+
+    def put_article(self, graph: URIRef, triples: Iterable[tuple]) -> None:
+        """Replace the named graph ``graph`` with ``triples`` (drop, then one atomic insert)."""
+        quads = to_quads(triples, graph)
+        self.remove_graph(graph)
+        self.ox.extend(quads)
+
+    def remove_graph(self, graph: URIRef | str) -> None:
+        g = ox.NamedNode(str(graph))
+        if self.ox.contains_named_graph(g):
+            self.ox.remove_graph(g)
+
+    def put_scheme(self, triples: Iterable[tuple]) -> None:
+        self.put_article(SCHEME_GRAPH, triples)
+
+    # ------------------------------------------------------------------ fingerprint
+    def fingerprint(self) -> Optional[str]:
+        f = self.path / FINGERPRINT_FILE
+        try:
+            return json.loads(f.read_text(encoding="utf-8")).get("extraction")
+        except (OSError, ValueError):
+            return None
+
+    def ensure_fingerprint(self, fingerprint: str) -> bool:
+        """Make the store's code fingerprint ``fingerprint``; True when articles had to be dropped."""
+        if self.fingerprint() == fingerprint:
+            return False
+        graphs = self.article_graphs()
+        for g in graphs:
+            self.remove_graph(g)
+        self.ox.flush()
+        with atomic_path(self.path / FINGERPRINT_FILE) as tmp:
+            tmp.write_text(json.dumps({"extraction": fingerprint}) + "\n", encoding="utf-8")
+        return bool(graphs)
+
+    # ------------------------------------------------------------------ reading
+    def ox_triples(self) -> set[ox.Triple]:
+        """The union of every graph, as pyoxigraph triples (duplicates across graphs merged)."""
+        return {ox.Triple(q.subject, q.predicate, q.object) for q in self.ox.quads_for_pattern(None, None, None, None)}
+
+    def triples(self) -> set[tuple]:
+        """The union of every graph, as rdflib triples: the graph a plain build writes."""
+        cache: dict = {}
+
+        def conv(t):
+            r = cache.get(t)
+            if r is None:
+                r = cache[t] = from_ox(t)
+            return r
+
+        return {(conv(q.subject), conv(q.predicate), conv(q.object))
+                for q in self.ox.quads_for_pattern(None, None, None, None)}
+
+    def export(self, fmt: str, out: Optional[Path | str] = None) -> bytes:
+        """Serialise the store: ``ttl``/``nt``/``jsonld`` as the union graph (sorted), ``nq``/``trig``
+        with the named graphs. Written atomically to ``out`` when given; returns the bytes."""
+        rdf_format = FORMATS.get(fmt)
+        if rdf_format is None:
+            raise StoreError(f"unknown export format {fmt!r}", hint="use ttl, nt, nq, trig or jsonld")
+        if rdf_format.supports_datasets:
+            quads = sorted(self.ox.quads_for_pattern(None, None, None, None), key=_quad_key)
+            data = ox.serialize(quads, format=rdf_format, prefixes=PREFIXES) if rdf_format != ox.RdfFormat.N_QUADS \
+                else ox.serialize(quads, format=rdf_format)
+        else:
+            triples = [ox.Triple(*(to_ox(x) for x in t)) for t in sorted_triples(self.triples())]
+            kwargs = {"prefixes": PREFIXES} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD) else {}
+            data = ox.serialize(triples, format=rdf_format, **kwargs)
+        if out is not None:
+            with atomic_path(out) as tmp:
+                tmp.write_bytes(data)
+        return data
+
+    def flush(self) -> None:
+        if not self.read_only:
+            self.ox.flush()
+
+    def __len__(self) -> int:
+        return len(self.ox)
+
+    def size_on_disk(self) -> int:
+        """Bytes used by the store folder."""
+        return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+
+
+def _quad_key(q: ox.Quad) -> tuple:
+    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
+def open_store(path: Path | str, *, read_only: bool = False) -> GraphStore:
+    """Open the store folder ``path`` (created when writing)."""
+    return GraphStore(path, read_only=read_only)
+
+
+def iter_article_graphs(store: GraphStore) -> Iterator[tuple[str, list[ox.Quad]]]:
+    """Every graph of the store (scheme first, then articles by IRI) with its quads."""
+    names = [str(SCHEME_GRAPH)] if store.ox.contains_named_graph(ox.NamedNode(str(SCHEME_GRAPH))) else []
+    for g in names + store.article_graphs():
+        yield g, list(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+

@@ -1,0 +1,108 @@
+"""Pushing to a real Graph Store Protocol endpoint (Oxigraph's server), resumably."""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from rdflib import Literal, URIRef
+
+from kg.push import push
+from kg.store import GraphStore
+
+EX = "http://example.org/"
+
+
+def _oxigraph() -> str:
+    exe = Path(sys.executable).with_name("oxigraph")
+    found = str(exe) if exe.exists() else shutil.which("oxigraph")
+    assert found, "the oxigraph server is part of the test extra: pip install -e '.[test]'"
+    return found
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([_oxigraph(), "serve", "--location", str(tmp_path / "remote"),
+                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/query?{urlencode({'query': 'ASK {}'})}", timeout=1).read()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"oxigraph serve did not start: {proc.stderr.read().decode()}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _count_per_graph(url) -> dict:
+    q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    req = urllib.request.Request(f"{url}/query?{urlencode({'query': q})}",
+                                 headers={"Accept": "application/sparql-results+json"})
+    rows = json.loads(urllib.request.urlopen(req, timeout=10).read())["results"]["bindings"]
+    return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
+
+
+def _store(path, graphs: dict[str, int]):
+    gs = GraphStore(path)
+    for g, n in graphs.items():
+        gs.put_article(URIRef(g), [(URIRef(f"{g}/s{i}"), URIRef(f"{EX}p"), Literal(f"值{i}", lang="zh"))
+                                   for i in range(n)])
+    gs.flush()
+
+
+def test_push_sends_each_graph_once_and_resumes(oxigraph_server, tmp_path):
+    store = tmp_path / "store"
+    graphs = {f"https://w3id.org/fraudkg/resource/article/a{i}": 3 + i for i in range(4)}
+    _store(store, graphs)
+    endpoint = f"{oxigraph_server}/store"
+    first = push(store, endpoint)
+    assert sorted(first.sent) == sorted(graphs) and first.triples == sum(graphs.values())
+    assert _count_per_graph(oxigraph_server) == graphs
+
+    again = push(store, endpoint)
+    assert again.sent == [] and sorted(again.unchanged) == sorted(graphs)
+
+    # one article changes, one disappears: only those go over the wire
+    changed, gone = sorted(graphs)[1], sorted(graphs)[2]
+    _store(store, {changed: 10})
+    GraphStore(store).remove_graph(gone)
+    third = push(store, endpoint)
+    assert third.sent == [changed] and third.deleted == [gone]
+    expected = {g: (10 if g == changed else n) for g, n in graphs.items() if g != gone}
+    assert _count_per_graph(oxigraph_server) == expected
+
+
+def test_push_file_into_one_named_graph(oxigraph_server, tmp_path):
+    ttl = tmp_path / "kg.ttl"
+    ttl.write_text(f"<{EX}a> <{EX}p> <{EX}b> , <{EX}c> .\n", encoding="utf-8")
+    report = push(ttl, f"{oxigraph_server}/store", graph=f"{EX}kg")
+    assert report.sent == [f"{EX}kg"]
+    assert _count_per_graph(oxigraph_server) == {f"{EX}kg": 2}
+    assert (tmp_path / "kg.ttl.push.json").is_file()
+
+
+def test_push_unreachable_endpoint_is_a_clear_error(tmp_path):
+    from kg.errors import StoreError
+    ttl = tmp_path / "kg.ttl"
+    ttl.write_text(f"<{EX}a> <{EX}p> <{EX}b> .\n", encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(StoreError, match="cannot reach"):
+        push(ttl, f"http://127.0.0.1:{port}/store")
