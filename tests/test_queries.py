@@ -1,0 +1,148 @@
+"""Named questions: each shipped .rq answers correctly on a small graph of known content,
+and parameters are bound as RDF terms, never pasted into the query text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.errors import QueryError
+from kg.query import bind_params, get_named, load_store, named_queries, parse_named, run_named
+
+QUERIES = Path(__file__).resolve().parent.parent / "kg" / "queries"
+
+
+def rows(store, query, **params):
+    res = run_named(store, query, params)
+    return [dict(zip(res.variables, r)) for r in res.rows]
+
+
+@pytest.fixture
+def store(small_kg):
+    return load_store(small_kg)
+
+
+def test_queries_every_file_has_a_header_naming_it_after_the_file():
+    files = sorted(QUERIES.glob("*.rq"))
+    assert len(files) >= 9
+    for f in files:
+        q = parse_named(f.read_text(encoding="utf-8"), str(f))
+        assert q.name == f.stem
+        assert q.description and "\n" not in q.description
+    assert set(named_queries()) == {f.stem for f in files}
+
+
+def test_queries_cases_by_crime_type_counts_cases_and_sums_money(store):
+    got = {r["crimeType"]: (r["cases"], float(r["amountLost"]), float(r["amountRecovered"]))
+           for r in rows(store, "cases-by-crime-type")}
+    assert got == {"刷单返利诈骗": ("2", 50000.0, 50000.0), "虚假投资理财诈骗": ("1", 100000.0, 0.0),
+                   "盗窃": ("1", 8000.0, 0.0)}
+
+
+def test_queries_cases_by_crime_type_filters_by_the_crime_parameter(store):
+    got = rows(store, "cases-by-crime-type", crime="盗窃")
+    assert [r["crimeType"] for r in got] == ["盗窃"]
+    assert "crime" not in got[0]          # the parameter column is not shown
+
+
+def test_queries_gangs_by_origin_province_rolls_cities_up(store):
+    got = {r["province"]: (r["groups"], set(r["names"].split("、"))) for r in rows(store, "gangs-by-origin-province")}
+    assert got == {"广东省": ("2", {"张某诈骗团伙", "吴某团伙"}), "江苏省": ("1", {"钱某犯罪团伙"})}
+
+
+def test_queries_units_by_cases_counts_sub_units(store):
+    got = {r["unit"]: (r["cases"], r["handledDirectly"]) for r in rows(store, "units-by-cases")}
+    assert got == {"杭州市公安局": ("2", "0"), "杭州市公安局西湖区分局": ("2", "1"),
+                   "杭州市公安局西湖区分局文新派出所": ("1", "1"), "深圳市公安局": ("1", "1")}
+
+
+def test_queries_cases_by_place_follows_the_documented_place_rule(store):
+    # c1 occurredIn 西湖区; c2 via its unit's jurisdiction (西湖区); c3 via 深圳市公安局's
+    # jurisdiction; c4 has neither, so its article's home city (深圳市).
+    prov = {r["region"]: (r["cases"], float(r["amountLost"]), float(r["amountRecovered"]))
+            for r in rows(store, "cases-by-place")}
+    assert prov == {"浙江省": ("2", 150000.0, 20000.0), "广东省": ("2", 8000.0, 30000.0)}
+    pref = {r["region"]: r["cases"] for r in rows(store, "cases-by-place", level="prefecture")}
+    assert pref == {"杭州市": "2", "深圳市": "2"}
+    county = {r["region"]: r["cases"] for r in rows(store, "cases-by-place", level="county")}
+    assert county == {"西湖区": "2"}
+
+
+def test_queries_entity_gives_each_fact_with_its_sentence(store):
+    got = rows(store, "entity", name="张某")
+    facts = {(r["direction"], r["relation"], r["value"]): r["sentence"] for r in got}
+    assert facts[("→", "memberOf", "张某诈骗团伙")] == "张某系该诈骗团伙成员，在杭州落网。"
+    assert facts[("→", "livesIn", "深圳市")] == "张某家住深圳。"
+    assert facts[("←", "suspect", "王女士 刷单返利诈骗案")] == "嫌疑人张某被抓获。"
+    assert ("→", "mentionedIn", "a1.txt") in facts
+
+
+def test_queries_entity_matches_an_alt_label(store):
+    got = rows(store, "entity", name="文新派出所")
+    assert {r["entity"] for r in got} == {"https://w3id.org/fraudkg/resource/unit/wx"}
+    assert any(r["relation"] == "partOf" and r["value"] == "杭州市公安局西湖区分局" for r in got)
+
+
+def test_queries_suspects_caught_away_only_lists_other_provinces(store):
+    got = rows(store, "suspects-caught-away")
+    assert got == [{"suspect": "张某", "homeProvince": "广东省", "arrestedIn": "杭州市", "arrestProvince": "浙江省"}]
+
+
+def test_queries_recovered_by_unit_sums_per_unit(store):
+    got = {r["unit"]: float(r["amountRecovered"]) for r in rows(store, "recovered-by-unit")}
+    assert got == {"深圳市公安局": 30000.0, "杭州市公安局西湖区分局文新派出所": 20000.0}
+
+
+def test_queries_reported_figures_filter_by_unit_alias_and_period(store):
+    assert len(rows(store, "reported-figures")) == 2
+    by_unit = rows(store, "reported-figures", unit="深圳市公安局")
+    assert [(r["measure"], float(r["value"]), r["unitOfMeasure"]) for r in by_unit] == [("止付冻结资金", 3500000.0, "元")]
+    by_period = rows(store, "reported-figures", period="2024年")
+    assert [r["reporter"] for r in by_period] == ["杭州市公安局"]
+    assert rows(store, "reported-figures", unit="杭州市公安局", period="2024年上半年") == []
+
+
+def test_queries_dissuaded_victims_have_recovered_but_no_loss(store):
+    got = rows(store, "dissuaded-victims")
+    assert [(r["victim"], r["handledBy"], float(r["amountRecovered"])) for r in got] == [("孙女士", "深圳市公安局", 30000.0)]
+
+
+@pytest.mark.parametrize("hostile", ['"} ; DROP ALL ; #', "张某\" } UNION { ?s ?p ?o } #", "<x> ?p ?o", "'"])
+def test_queries_a_parameter_is_a_term_not_query_text(store, hostile):
+    before = len(store)
+    assert rows(store, "entity", name=hostile) == []
+    assert rows(store, "cases-by-crime-type", crime=hostile) == []
+    assert len(store) == before
+
+
+def test_queries_parameter_errors_are_ours():
+    q = get_named("entity")
+    with pytest.raises(QueryError, match="needs --param name"):
+        bind_params(q, {})
+    with pytest.raises(QueryError, match="no parameter 'nme'"):
+        bind_params(q, {"name": "x", "nme": "y"})
+    with pytest.raises(QueryError, match="no named query"):
+        get_named("no-such-question")
+    typed = parse_named("# name: t\n# description: d\n# param: n integer how many\nSELECT ?n WHERE {}")
+    with pytest.raises(QueryError, match="must be integer"):
+        bind_params(typed, {"n": "1; DROP ALL"})
+    assert str(next(iter(bind_params(typed, {"n": "42"}).values()))) == '"42"^^<http://www.w3.org/2001/XMLSchema#integer>'
+
+
+def test_queries_header_rejects_an_unknown_parameter_type():
+    with pytest.raises(QueryError, match="unknown type"):
+        parse_named("# name: t\n# description: d\n# param: n number how many\nSELECT * WHERE {}")
+
+
+def test_queries_cli_lists_and_runs_named_queries(small_kg):
+    r = CliRunner().invoke(main, ["query", "--list"])
+    assert r.exit_code == 0
+    for name in named_queries():
+        assert name in r.output
+    r = CliRunner().invoke(main, ["query", str(small_kg), "--name", "entity", "--param", "name=张某", "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert "张某家住深圳。" in r.output
+    r = CliRunner().invoke(main, ["query", str(small_kg), "--name", "entity", "--param", "name"])
+    assert r.exit_code == 2 and "key=value" in r.output
