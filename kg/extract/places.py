@@ -1,0 +1,256 @@
+"""Places: gazetteer names in the text, disambiguated by the places around them.
+
+One Aho-Corasick pass (:meth:`Gazetteer.find_all`) finds every name; each hit then gets the
+candidate whose enclosing places are named nearby (江北 after 宁波 is 宁波市江北区, after 重庆
+it is 重庆市江北区) and is kept only with evidence that it names a place here: a full name, a
+province or prefecture, an enclosing place named in the item, a cue around it (家住, 籍, 警方),
+the same division named in full elsewhere. Names that are also ordinary words need strong
+evidence (``place_stopwords``); roads and estates named after places are not places
+(``place_cues``). Townships count only with their county in context and not when they are
+only part of a police unit's name. Development zones are recognised by grammar
+(``zone_suffixes``) and keyed by name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from ..model import Doc, Entity, Link, Mention
+from . import register
+
+HIGH_LEVELS = ("country", "province", "prefecture")
+TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "苏木")
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    """An accepted place mention: ``text[start:end]`` names division ``code``."""
+
+    start: int
+    end: int
+    surface: str
+    code: str
+    rule: str
+
+
+class PlaceRules:
+    """The cue and stop-word tables, as sets."""
+
+    def __init__(self, resources) -> None:
+        self.never = {r["word"] for r in resources.table("place_stopwords") if r["policy"] == "never"}
+        self.strong = {r["word"] for r in resources.table("place_stopwords") if r["policy"] == "strong"}
+        cues: dict[str, list[str]] = {}
+        for r in resources.table("place_cues"):
+            cues.setdefault(r["kind"], []).append(r["word"])
+        self.before = tuple(cues.get("before", ()))
+        self.after = tuple(cues.get("after", ()))
+        self.not_after = tuple(cues.get("not_after", ()))
+        self.inside_unit = tuple(cues.get("inside_unit", ()))
+        zones = sorted(resources.table("zone_suffixes"), key=lambda r: -len(r["suffix"]))
+        self.zones = [(r["suffix"], r["canonical"], r["id"]) for r in zones]
+
+    def road_after(self, text: str, end: int) -> bool:
+        rest = text[end:end + 4]
+        return rest.startswith(self.not_after) and not rest.startswith("街道")
+
+
+def _ancestors(gaz, code: str) -> list[str]:
+    return [d.code for d in gaz.chain(code)[1:]]
+
+
+def _anchors(gaz, hits, rules: PlaceRules) -> set[str]:
+    """Codes named unambiguously (one candidate, full name or a high-level short name), with
+    their ancestors: the context that decides what the ambiguous names mean."""
+    out: set[str] = set()
+    for h in hits:
+        if len(h.candidates) != 1 or h.surface in rules.never or h.surface in rules.strong:
+            continue
+        d = gaz.get(h.candidates[0])
+        if d.level == "township":
+            continue
+        if h.is_full_name or d.level in HIGH_LEVELS:
+            out.add(d.code)
+            out.update(_ancestors(gaz, d.code))
+    return out
+
+
+def _domestic(gaz, codes, ctx: set[str]) -> list[str]:
+    """Candidates without Taiwan's districts, unless Taiwan is in context (the mainland press
+    means 永康市 by 永康, not 台南市永康区)."""
+    return [c for c in codes if not c.startswith("71") or "710000" in ctx]
+
+
+def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_code: Optional[str]) -> str:
+    """The candidate best supported by the places around the hit."""
+    def score(i_code: tuple[int, str]) -> tuple:
+        i, code = i_code
+        anc = _ancestors(gaz, code)
+        s = 0.0
+        if prev_code and prev_code in anc:
+            s += 4          # 兰州安宁: the enclosing place right before
+        s += 3 * sum(1 for a in anc if a in item_ctx and gaz.get(a).level != "country") / max(1, len(anc))
+        s += 1 if any(a in page_ctx for a in anc) else 0
+        s += 0.5 if code in item_ctx else 0
+        s -= 0.5 if gaz.get(code).historical else 0
+        s -= 1 if code not in _domestic(gaz, (code,), item_ctx | page_ctx) else 0
+        return (s, -i)
+    return max(enumerate(hit.candidates), key=score)[1]
+
+
+def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[str],
+              full_codes: set[str], prev_code: Optional[str]) -> Optional[str]:
+    """The rule that makes this hit a place, or None."""
+    d = gaz.get(code)
+    s, e = hit.start, hit.end
+    if hit.surface in rules.never or rules.road_after(text, e):
+        return None
+    adjacent_parent = prev_code is not None and prev_code in _ancestors(gaz, code)
+    unit_after = text[e:e + 3].startswith(("警方", "公安", "分局", "县局", "市局", "交警"))
+    if hit.surface in rules.strong:
+        return "place.strong.context" if (adjacent_parent or unit_after or
+                                          (hit.is_full_name and len(hit.surface) > 2)) else None
+    if d.level == "township" or (d.level == "area" and not code.startswith("XX")):
+        if text[e:e + 4].startswith(rules.inside_unit):
+            return None
+        county = [a for a in _ancestors(gaz, code) if gaz.get(a).level in ("county", "prefecture")]
+        if adjacent_parent or any(a in item_ctx for a in county):
+            return "place.township.context"
+        if len(hit.candidates) == 1 and text[max(0, s - 2):s].endswith(rules.before):
+            return "place.township.unique"
+        return None
+    if hit.is_full_name:
+        return "place.gazetteer.full"
+    if d.level in HIGH_LEVELS:
+        return "place.gazetteer.short"
+    if adjacent_parent:
+        return "place.short.parent"
+    if unit_after or text[e:e + 3].startswith(rules.after) or text[max(0, s - 2):s].endswith(rules.before):
+        return "place.short.cue"
+    if code in full_codes:
+        return "place.short.named"
+    if any(a in item_ctx and gaz.get(a).level in ("prefecture", "province")
+           for a in _ancestors(gaz, code)[:1]):
+        return "place.short.context"
+    if len(_domestic(gaz, hit.candidates, item_ctx)) == 1 and text[e:e + 1] in "，。、；：！？”’）,.;:!?)\n" and len(text) > e:
+        return "place.short.unique"   # a name no other division shares, ending a phrase
+    return None
+
+
+def find_places(text: str, gaz, rules: PlaceRules, page_text: str = "") -> list[PlaceHit]:
+    """Place mentions in ``text``, non-overlapping, longest first at each position."""
+    hits = list(gaz.find_all(text))
+    item_ctx = _anchors(gaz, hits, rules)
+    page_ctx = _anchors(gaz, gaz.find_all(page_text), rules) if page_text else set()
+    ends: dict[int, str] = {}
+    chosen: list[tuple[object, str]] = []
+    for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+        prev = ends.get(h.start)
+        code = _choose(gaz, h, text, item_ctx, page_ctx, prev)
+        chosen.append((h, code))
+        ends.setdefault(h.end, code)
+    full_codes = {code for h, code in chosen if h.is_full_name}
+    out: list[PlaceHit] = []
+    taken_until = -1
+    for h, code in chosen:
+        if h.start < taken_until:
+            continue
+        rule = _evidence(gaz, h, code, text, rules, item_ctx, full_codes, ends.get(h.start))
+        if rule is None:
+            continue
+        # a longer accepted hit starting here wins (sorted longest first), so skip the rest
+        out.append(PlaceHit(h.start, h.end, h.surface, code, rule))
+        taken_until = h.end
+    out.extend(_township_short_forms(text, gaz, rules, out))
+    return sorted(out, key=lambda p: p.start)
+
+
+def _township_short_forms(text: str, gaz, rules: PlaceRules, found: list[PlaceHit]) -> list[PlaceHit]:
+    """Townships of the counties named in the item, by short form (家住李渡, 往花街方向),
+    only with a place cue around them: short township names are often also person names."""
+    counties = {p.code for p in found if gaz.get(p.code).level == "county"}
+    taken = [(p.start, p.end) for p in found]
+    out = []
+    for county in sorted(counties):
+        for child in gaz.children(county):
+            if child.level != "township":
+                continue
+            short = next((child.name[:-len(s)] for s in TOWNSHIP_SUFFIXES if child.name.endswith(s)), None)
+            if not short or len(short) < 2 or any(d.level != "township" for d in gaz.by_name(short)):
+                continue
+            pos = text.find(short)
+            while pos >= 0:
+                end = pos + len(short)
+                cue = (text[max(0, pos - 2):pos].endswith(rules.before) or
+                       text[end:end + 2].startswith(("方向", "一带", "辖区", "境内", "附近")))
+                clash = any(s < end and pos < e for s, e in taken)
+                if cue and not clash and not text[end:end + 4].startswith(rules.inside_unit):
+                    out.append(PlaceHit(pos, end, short, child.code, "place.township.short"))
+                    taken.append((pos, end))
+                pos = text.find(short, end)
+    return out
+
+
+def find_zones(text: str, places: list[PlaceHit], gaz, rules: PlaceRules) -> list[tuple[PlaceHit, PlaceHit]]:
+    """Development zones named after a place right before them: (zone, its place)."""
+    out = []
+    for p in places:
+        rest = text[p.end:p.end + 12]
+        for suffix, canonical, rule in rules.zones:
+            if rest.startswith(suffix) or rest.startswith("国家" + suffix):
+                end = p.end + rest.index(suffix) + len(suffix)
+                d = gaz.get(p.code)
+                base = d.aliases[0] if d.aliases and len(d.aliases[0]) >= 2 else d.name
+                name = base + canonical
+                out.append((PlaceHit(p.start, end, text[p.start:end], name, f"place.zone.{rule}"), p))
+                break
+    return out
+
+
+def _entity(gaz, hit: PlaceHit) -> Entity:
+    d = gaz.get(hit.code)
+    return Entity(key=f"Place/{d.code}", type="Place", label=d.name,
+                  aliases=frozenset({hit.surface} - {d.name}),
+                  attrs=(("code", d.code), ("level", d.level)))
+
+
+def place_links(doc: Doc, gaz, hits: Iterable[PlaceHit]) -> list[Link]:
+    """``locatedIn`` to the nearest enclosing place named in the item, when that is not the
+    gazetteer parent (which rdf.py writes anyway): 电白区 → 广东省 when 茂名市 is not named."""
+    hits = list(hits)
+    named = {h.code for h in hits}
+    links, seen = [], set()
+    for h in hits:
+        if h.code in seen:
+            continue
+        seen.add(h.code)
+        anc = _ancestors(gaz, h.code)
+        nearest = next((a for a in anc if a in named), None)
+        if nearest and anc and nearest != anc[0]:
+            sent = doc.sentence_at(h.start)
+            links.append(Link(f"Place/{h.code}", "locatedIn", f"Place/{nearest}",
+                              "place.locatedIn.nearest", sent.start, sent.end))
+    return links
+
+
+@register("places")
+def make_places(resources):
+    gaz = resources.gazetteer
+    rules = PlaceRules(resources)
+
+    def places(doc: Doc) -> Doc:
+        hits = find_places(doc.text, gaz, rules, doc.article.raw)
+        mentions = [Mention(h.start, h.end, h.surface, "Place", h.rule, f"Place/{h.code}",
+                            (("code", h.code), ("level", gaz.get(h.code).level)))
+                    for h in hits]
+        entities = [_entity(gaz, h) for h in hits]
+        links = place_links(doc, gaz, hits)
+        for zone, base in find_zones(doc.text, hits, gaz, rules):
+            key = f"Place/{zone.code}"
+            mentions.append(Mention(zone.start, zone.end, zone.surface, "Place", zone.rule, key,
+                                    (("level", "area"),)))
+            entities.append(Entity(key, "Place", zone.code, frozenset({zone.surface} - {zone.code}),
+                                   (("level", "area"),)))
+            sent = doc.sentence_at(zone.start)
+            links.append(Link(key, "locatedIn", f"Place/{base.code}", zone.rule, sent.start, sent.end))
+        return doc.add(mentions=mentions, entities=entities, links=links)
+    return places
