@@ -221,7 +221,8 @@ class _ArticleWriter:
     def _place(self, key: str, ent: Optional[Entity] = None) -> None:
         iri = entity_iri(key)
         code = key.partition("/")[2]
-        div = self.resources.gazetteer.get(code) if self.resources is not None else None
+        gaz = self.resources.gazetteer if self.resources is not None else None
+        div = gaz.get(code) if gaz is not None and code in gaz else None   # Place/<name>: outside it
         if div is None:
             if ent is not None and ent.get("level") in PLACE_CLASS:
                 self.add(iri, RDF.type, PLACE_CLASS[ent.get("level")])
