@@ -26,6 +26,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture
+def slow(request) -> bool:
+    """True under ``--slow``: property tests then try many more examples."""
+    return bool(request.config.getoption("--slow"))
+
+
 # ---------------------------------------------------------------- a small graph (explorer,
 # named queries, analysis, docs): two articles, Zhejiang and Guangdong sides bridged by one
 # suspect and his gang. Names are invented; places are real divisions.
@@ -172,3 +178,38 @@ def small_corpus(tmp_path):
     for name, text in SMALL_CORPUS.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def synthetic_triples(n_cases: int = 1000, seed: int = 1) -> set:
+    """A made-up graph of about 5 × n_cases entities and cases (victims, suspects, gangs,
+    units, places) for the explorer's scale tests."""
+    import random
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, RDFS
+    from kg.ns import FKG, FKGC, FKGR
+    rng = random.Random(seed)
+    t = set()
+
+    def ent(kind, cls, i, label):
+        iri = URIRef(f"{FKGR}{kind}/{i}")
+        t.add((iri, RDF.type, cls))
+        t.add((iri, RDFS.label, Literal(label, lang="zh")))
+        return iri
+
+    places = [ent("place", FKG.Place, i, f"地点{i}") for i in range(n_cases // 10 + 1)]
+    for p in places[1:]:
+        t.add((p, FKG.locatedIn, rng.choice(places[: max(1, places.index(p) // 4)])))
+    units = [ent("unit", FKG.PoliceUnit, i, f"公安局{i}") for i in range(n_cases // 5 + 1)]
+    for u in units:
+        t.add((u, FKG.jurisdiction, rng.choice(places)))
+    gangs = [ent("group", FKG.CriminalGroup, i, f"团伙{i}") for i in range(n_cases // 5 + 1)]
+    for i in range(n_cases):
+        case = ent("case", FKG.Case, i, f"案件{i}")
+        t.add((case, FKG.crimeType, rng.choice([FKGC.RebateTaskFraud, FKGC.Theft])))
+        t.add((case, FKG.victim, ent("person/v", FKG.Victim, i, f"受害人{i}")))
+        suspect = ent("person/s", FKG.Suspect, i, f"嫌疑人{i}")
+        t.add((case, FKG.suspect, suspect))
+        t.add((suspect, FKG.memberOf, rng.choice(gangs)))
+        t.add((case, FKG.handledBy, rng.choice(units)))
+        t.add((case, FKG.amountLost, Literal(rng.randint(1, 100) * 1000)))
+    return t

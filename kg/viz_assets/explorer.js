@@ -37,18 +37,31 @@
   var network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, options);
 
   // ---------------------------------------------------------------- neighbourhood highlight
+  // Small graphs: everything outside the neighbourhood fades. Large ones: redrawing every
+  // node costs a second or more, so only the neighbours are outlined.
+  var FADE_LIMIT = 2000, outlined = [];
   function highlight(id) {
     var keep = {};
     if (id !== null) {
       keep[id] = true;
       network.getConnectedNodes(id).forEach(function (v) { keep[v] = true; });
     }
-    var changes = [];
-    data.nodes.forEach(function (n) {
+    if (data.nodes.length > FADE_LIMIT) {
+      var changes = outlined.map(function (v) { return { id: v, borderWidth: 1 }; });
+      outlined = Object.keys(keep).map(Number);
+      outlined.forEach(function (v) { changes.push({ id: v, borderWidth: 4 }); });
+      nodes.update(changes);
+      return;
+    }
+    nodes.update(data.nodes.map(function (n) {
       var dim = id !== null && !keep[n.id];
-      changes.push({ id: n.id, opacity: dim ? 0.15 : 1, font: { size: 14, color: dim ? "#bbb" : "#222" } });
-    });
-    nodes.update(changes);
+      return { id: n.id, opacity: dim ? 0.15 : 1, font: { size: 14, color: dim ? "#bbb" : "#222" } };
+    }));
+    edges.update(data.edges.map(function (e, i) {
+      var dim = id !== null && e.from !== id && e.to !== id;
+      return { id: i, color: { color: dim ? "#e4e4e4" : "#9a9a9a", highlight: "#333" },
+               font: { size: 10, color: dim ? "#ddd" : "#555", strokeWidth: 2 } };
+    }));
   }
 
   function select(id, focus) {

@@ -1,0 +1,124 @@
+"""The explorer page, read as text: self-contained, data escaped, the right nodes, fast."""
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import synthetic_triples
+from kg.analysis import load_triples, read_view
+from kg.cli import main
+from kg.errors import QueryError
+from kg.viz import explorer_data, json_for_html, write_html
+
+ASSETS = Path(__file__).resolve().parent.parent / "kg" / "viz_assets"
+
+
+def page_data(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.S)
+    return json.loads(m.group(1))
+
+
+@pytest.fixture
+def hostile_page(hostile_kg, tmp_path):
+    out = write_html(load_triples(hostile_kg), tmp_path / "graph.html")
+    return out.read_text(encoding="utf-8")
+
+
+def test_viz_page_loads_nothing_from_the_network(hostile_page):
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", hostile_page, re.I)
+    assert "<link" not in hostile_page.lower()
+    assert not re.search(r"<script[^>]+src=", hostile_page, re.I)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", hostile_page, re.I)
+    assert "cdnjs" not in hostile_page and "jsdelivr" not in hostile_page
+    assert "default-src 'none'" in hostile_page      # the page forbids itself any fetch
+
+
+def test_viz_hostile_text_never_becomes_markup(hostile_page):
+    # exactly our three script elements close; the data's own tags are escaped in the JSON
+    assert len(re.findall(r"</script", hostile_page, re.I)) == 3
+    assert "<img" not in hostile_page and "window.__pwned=1</script>" not in hostile_page
+    assert "\u2028" not in hostile_page and "\u2029" not in hostile_page
+    data = page_data(hostile_page)
+    labels = {n["id"]: n for n in data["nodes"]}
+    evil = next(n for n in labels.values() if n["kind"] == "Victim" and "恶意" in n["names"][0])
+    assert evil["names"] == ["<script>window.__pwned=1</script>恶意", '<img src=x onerror="window.__pwned=2">']
+    assert any("\u2028 line\u2029end" in s for s in data["sentences"])
+
+
+def test_viz_script_builds_text_with_textcontent_only():
+    js = (ASSETS / "explorer.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in js and "outerHTML" not in js and "insertAdjacentHTML" not in js
+    assert "document.write" not in js and "eval(" not in js
+    assert "textContent" in js
+
+
+def test_viz_json_for_html_escapes_what_ends_a_script():
+    text = json_for_html({"a": "</script><!-- & \u2028\u2029 >"})
+    assert not set("<>&\u2028\u2029") & set(text)
+    assert json.loads(text) == {"a": "</script><!-- & \u2028\u2029 >"}
+
+
+def test_viz_nodes_are_entities_and_cases_with_style_and_position(small_kg):
+    data = explorer_data(read_view(load_triples(small_kg)))
+    kinds = {n["kind"] for n in data["nodes"]}
+    assert kinds == {"PoliceUnit", "CriminalGroup", "Victim", "Suspect", "Place", "Case"}
+    assert len(data["nodes"]) == 24
+    for n in data["nodes"]:
+        assert {"x", "y", "size", "color", "shape", "label"} <= set(n)
+    styles = {(n["kind"], n["color"], n["shape"]) for n in data["nodes"]}
+    assert len(styles) == len(kinds)                         # one colour and shape per type
+    assert {e["label"] for e in data["edges"]} >= {"partOf", "memberOf", "victim", "handledBy", "locatedIn"}
+    assert data["options"]["physics"]["enabled"] is False
+    member = next(e for e in data["edges"] if e["label"] == "memberOf")
+    assert [data["sentences"][i] for i in member["ev"]] == ["张某系该诈骗团伙成员，在杭州落网。"]
+
+
+def test_viz_summary_counts_types_crimes_and_money(small_kg):
+    s = explorer_data(read_view(load_triples(small_kg)))["summary"]
+    assert dict(s["types"])["Case"] == 4 and dict(s["types"])["Place"] == 7
+    assert dict(s["crimes"]) == {"刷单返利诈骗": 2, "虚假投资理财诈骗": 1, "盗窃": 1}
+    assert (s["lost"], s["recovered"]) == ("158,000 元", "50,000 元")
+
+
+def test_viz_focus_keeps_only_the_neighbourhood(small_kg):
+    view = read_view(load_triples(small_kg))
+    one = {n["names"][0] for n in explorer_data(view, focus="张某", hops=1)["nodes"]}
+    assert one == {"张某", "张某诈骗团伙", "深圳市", "杭州市", "王女士 刷单返利诈骗案"}
+    two = explorer_data(view, focus="张某", hops=2)["nodes"]
+    assert len(two) > len(one) and "钱某犯罪团伙" not in {n["names"][0] for n in two}
+    with pytest.raises(QueryError, match="no entity"):
+        explorer_data(view, focus="没有这个名字")
+
+
+def test_viz_size_follows_the_chosen_measure(small_kg):
+    view = read_view(load_triples(small_kg))
+    sizes = {m: {n["names"][0]: n["size"] for n in explorer_data(view, size=m)["nodes"]}
+             for m in ("degree", "pagerank", "betweenness")}
+    assert sizes["degree"] != sizes["betweenness"]
+    assert max(sizes["betweenness"], key=sizes["betweenness"].get) in {"张某", "深圳市", "杭州市"}
+    with pytest.raises(QueryError):
+        explorer_data(view, size="colour")
+
+
+def test_viz_five_thousand_nodes_are_written_in_seconds(tmp_path):
+    triples = synthetic_triples(1450)
+    t0 = time.perf_counter()
+    out = write_html(triples, tmp_path / "big.html")
+    elapsed = time.perf_counter() - t0
+    data = page_data(out.read_text(encoding="utf-8"))
+    assert len(data["nodes"]) > 5000
+    assert elapsed < 30, f"{elapsed:.1f} s for {len(data['nodes'])} nodes"
+
+
+def test_viz_cli_writes_the_page(small_kg, tmp_path):
+    out = tmp_path / "ego.html"
+    r = CliRunner().invoke(main, ["viz", str(small_kg), "--out", str(out), "--focus", "深圳市公安局",
+                                  "--hops", "1", "--size", "pagerank"])
+    assert r.exit_code == 0, r.output
+    names = {n["names"][0] for n in page_data(out.read_text(encoding="utf-8"))["nodes"]}
+    assert names == {"深圳市公安局", "深圳市", "孙女士 刷单返利诈骗案"}
