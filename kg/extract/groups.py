@@ -284,19 +284,55 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
             where += [p for p in _places_in(doc, at, at + 10)
                       if p.start <= at + 2 and not any(a <= p.start < b for a, b in all_desc)
                       and not UNIT_AFTER.match(doc.text, p.end)]
-        for p in most_specific(where, resources):
+        where = where or _implied_place(doc, s0, e0)
+        places = most_specific(where, resources)
+        for p in places:
             links.append(Link(key, "arrestedIn", p, "group.arrested", s0, e0))
             if DEN_WORDS.search(sentence):
                 links.append(Link(key, "basedIn", p, "group.den", s0, e0))
         for s in suspects:
             if s0 <= s.start < e0 and s.key:
                 links.append(Link(s.key, "memberOf", key, "group.arrested_with", s0, e0))
+                links += [Link(s.key, "arrestedIn", p, "group.arrested_with", s0, e0) for p in places]
+    links += _preceding_members(doc, key, first, suspects)
     seen, out = set(), []
     for l in links:
         if (l.subject, l.predicate, l.object) not in seen:
             seen.add((l.subject, l.predicate, l.object))
             out.append(l)
     return out
+
+
+SUPPORT = re.compile(r"在([^，,。]{2,12}?)(?:公安局|警方|公安机关)[^，,。]{0,6}(?:支持|配合|协助|帮助)")
+LOCAL = re.compile(r"当地(?:警方|公安)")
+
+
+def _implied_place(doc: Doc, s0: int, e0: int) -> list[Mention]:
+    """Where an arrest without a named place happened: the supporting police's city
+    (在广州市公安局大力支持下, this sentence or the one before) or, for 当地警方, the
+    last place named before that is not part of a unit's name."""
+    prev = doc.sentence_at(s0 - 1) if s0 > 0 else doc.sentence_at(s0)
+    lo = prev.start if doc.text.find("\n", prev.end, s0) < 0 else s0
+    for m in SUPPORT.finditer(doc.text, lo, e0):
+        found = _places_in(doc, m.start(1), m.end(1) + 1)
+        if found:
+            return found[-1:]
+    if LOCAL.search(doc.text, lo, e0):
+        para = doc.text.rfind("\n", 0, s0) + 1
+        before = [p for p in _places_in(doc, max(0, para - 400), s0) if not UNIT_AFTER.match(doc.text, p.end)]
+        return before[-1:]
+    return []
+
+
+def _preceding_members(doc: Doc, key: str, first: GroupMention, suspects: list[Mention]) -> list[Link]:
+    """Suspects traced in the sentence just before a gang is described (锁定了严某和王某。
+    …一个家族式诈骗团伙在背后操作) are its members."""
+    sent = doc.sentence_at(first.start)
+    if sent.index == 0 or "\n" in doc.text[sent.start - 1:sent.start]:
+        return []
+    prev = doc.sentences[sent.index - 1]
+    return [Link(s.key, "memberOf", key, "group.traced_members", prev.start, sent.end)
+            for s in suspects if prev.start <= s.start < prev.end and s.key]
 
 
 def group_annotations(doc: Doc, rules: GroupRules, resources=None) -> tuple[list[Mention], list[Entity], list[Link]]:

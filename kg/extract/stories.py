@@ -1,0 +1,129 @@
+"""Cutting a news item into stories: the paragraphs that tell one incident or investigation.
+
+A story opens with the paragraph that brings in a new victim (or a new gang when the story
+already has one, or after 另/此外, or after a subheading); paragraphs without anyone new
+continue it. Advice (警方提醒…) ends the stories of an item; paragraphs of statistics
+(全市破获案件502起) belong to no story and become figures; paragraphs before the first story
+that name nobody lead into it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Doc, Mention
+
+LIST_ITEM = re.compile(r"^(?:[0-9]+[、.．]|[（(]?[一二三四五六七八九十]+[)）、])")
+HEADING_END = re.compile(r"[。！？!?；;”\"…]$")
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    heading: bool = False
+    stats: bool = False
+    victims: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()          # keys of groups first described here
+    anchors: tuple[str, ...] = ()         # victims, described groups and suspects here
+    refs: bool = False                    # 该团伙, 她…: it speaks of someone told before
+
+
+@dataclass
+class Story:
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    victims: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    headings: list[tuple[int, int]] = field(default_factory=list)   # titles and subheadings
+    leads: list[tuple[int, int]] = field(default_factory=list)      # paragraphs that lead in
+
+    def in_heading(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.headings)
+
+    def core(self) -> list[tuple[int, int]]:
+        """The story's own paragraphs (not the headings and leads before it)."""
+        return [sp for sp in self.spans if sp not in self.headings and sp not in self.leads]
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
+
+    def covers(self, m: Mention) -> bool:
+        return any(s <= m.start and m.end <= e for s, e in self.spans)
+
+
+def paragraphs(doc: Doc) -> list[Paragraph]:
+    """The item's paragraphs (lines), with who is named in each."""
+    out, pos = [], 0
+    for line in doc.text.split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        if not line.strip():
+            continue
+        inside = [m for m in doc.mentions if s <= m.start and m.end <= e and m.key]
+        victims = tuple(dict.fromkeys(m.key for m in inside if m.label == "Victim"))
+        groups = tuple(dict.fromkeys(m.key for m in inside if m.label == "CriminalGroup"
+                                     and m.get("specific") == "1"))
+        suspects = tuple(dict.fromkeys(m.key for m in inside if m.label == "Suspect"))
+        heading = (line.strip() == doc.title.strip() or
+                   len(line) <= 30 and not HEADING_END.search(line.strip()) and "," not in line)
+        refs = any(m.label in ("CriminalGroup", "PersonRef") for m in inside)
+        out.append(Paragraph(s, e, heading, False, victims, groups, victims + groups + suspects, refs))
+    return out
+
+
+def split_stories(doc: Doc, rules) -> tuple[list[Story], list[Paragraph]]:
+    """Stories of the item and its paragraphs of statistics."""
+    stories: list[Story] = []
+    stats: list[Paragraph] = []
+    lead: list[tuple[int, int]] = []
+    current: Story | None = None
+    advice = False
+    headings: list[tuple[int, int]] = []
+    for p in paragraphs(doc):
+        text = doc.text[p.start:p.end]
+        if rules.reminder.search(text):
+            advice = True
+            current = None
+            continue
+        if advice and (LIST_ITEM.match(text) or not p.anchors):
+            continue
+        advice = False
+        if p.heading:
+            current, lead = (None, [(p.start, p.end)]) if current is not None else (current, lead + [(p.start, p.end)])
+            headings.append((p.start, p.end))
+            continue
+        if not p.anchors and not p.refs and rules.is_stats(text, in_story=current is not None):
+            p.stats = True
+            stats.append(p)
+            continue
+        if current is None or _opens_story(current, p, text, rules):
+            if not p.anchors:
+                lead.append((p.start, p.end))
+                continue
+            current = Story(spans=lead + [(p.start, p.end)], headings=[h for h in lead if h in headings],
+                            leads=[sp for sp in lead if sp not in headings])
+            stories.append(current)
+            lead = []
+        else:
+            current.spans.append((p.start, p.end))
+        current.victims += [v for v in p.victims if v not in current.victims]
+        current.groups += [g for g in p.groups if g not in current.groups]
+    return stories, stats
+
+
+def _opens_story(current: Story, p: Paragraph, text: str, rules) -> bool:
+    new_victims = [v for v in p.victims if v not in current.victims]
+    known_here = any(v in current.victims for v in p.victims)
+    new_groups = [g for g in p.groups if g not in current.groups]
+    if not (current.victims or current.groups):
+        return False
+    if new_victims and not known_here:
+        return True
+    if new_groups and (current.groups or rules.new_story.search(text) or rules.date_lead(text)):
+        return True
+    return bool(rules.new_story.search(text) and (new_victims or new_groups))
