@@ -17,13 +17,16 @@ K = 1.0   # ideal edge length, in layout units
 
 
 def layout(g: nx.Graph, scale: float = 150.0) -> dict:
-    """Node → (x, y) in screen pixels; deterministic for a given graph."""
+    """Node → (x, y) in screen pixels; deterministic for a given graph. Connected
+    components are packed in rows, largest first; lone nodes fill a tight grid below."""
     comps = sorted((sorted(c, key=str) for c in nx.connected_components(g)), key=lambda c: (-len(c), str(c[0])))
-    placed = [(_component(g.subgraph(c)), c) for c in comps]
+    placed = [_component(g.subgraph(c)) for c in comps if len(c) > 1]
+    lone = [c[0] for c in comps if len(c) == 1]
+    area = sum(_extent(p)[0] * _extent(p)[1] for p in placed) + len(lone) * K * K
+    width = max(8.0, math.sqrt(area) * 1.3)
     out: dict = {}
-    width = max(8.0, math.sqrt(sum(_extent(p)[0] * _extent(p)[1] for p, _ in placed)) * 1.3)
     x = y = row_h = 0.0
-    for pos, _ in placed:
+    for pos in placed:
         w, h = _extent(pos)
         if x > 0 and x + w > width:
             x, y, row_h = 0.0, y + row_h + 2 * K, 0.0
@@ -33,6 +36,10 @@ def layout(g: nx.Graph, scale: float = 150.0) -> dict:
             out[v] = (round((x + px - minx) * scale, 1), round((y + py - miny) * scale, 1))
         x += w + 2 * K
         row_h = max(row_h, h)
+    y += row_h + 2 * K if placed else 0.0
+    per_row = max(1, int(width / K))
+    for i, v in enumerate(lone):
+        out[v] = (round((i % per_row) * K * scale, 1), round((y + (i // per_row) * K) * scale, 1))
     return out
 
 
