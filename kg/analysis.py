@@ -110,9 +110,12 @@ def read_view(triples: Iterable[tuple]) -> KGView:
             t = _TYPE_OF[o]
             if s not in types or NODE_TYPES.index(t) < NODE_TYPES.index(types[s]):
                 types[s] = t
-    labels = {s: str(o) for s, o in sorted(by_p[RDFS.label], key=lambda x: str(x[1])) if s in types}
+    for pairs in by_p.values():     # the same output whatever order the triples came in
+        pairs.sort(key=lambda so: (str(so[0]), str(so[1])))
+    labels = {s: str(o) for s, o in by_p[RDFS.label] if s in types}
     pref = {s: str(o) for s, o in by_p[SKOS.prefLabel]}
-    nodes = {str(s): Node(str(s), t, labels.get(s) or _local(s)) for s, t in types.items()}
+    nodes = {str(s): Node(str(s), t, labels.get(s) or _local(s))
+             for s, t in sorted(types.items(), key=lambda st: str(st[0]))}
     for s, o in by_p[SKOS.altLabel]:
         if str(s) in nodes and str(o) not in nodes[str(s)].alt:
             nodes[str(s)].alt.append(str(o))

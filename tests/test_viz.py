@@ -122,3 +122,17 @@ def test_viz_cli_writes_the_page(small_kg, tmp_path):
     assert r.exit_code == 0, r.output
     names = {n["names"][0] for n in page_data(out.read_text(encoding="utf-8"))["nodes"]}
     assert names == {"深圳市公安局", "深圳市", "孙女士 刷单返利诈骗案"}
+
+
+def test_viz_page_is_the_same_whatever_the_hash_seed(hostile_kg, tmp_path):
+    import subprocess
+    import sys
+    code = ("import sys; from kg.analysis import load_triples; from kg.viz import write_html; "
+            "write_html(load_triples(sys.argv[1]), sys.argv[2], size='pagerank')")
+    pages = []
+    for seed in ("1", "2", "random"):
+        out = tmp_path / f"g{seed}.html"
+        env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code, str(hostile_kg), str(out)], check=True, env=env)
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1] == pages[2]
