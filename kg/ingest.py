@@ -287,16 +287,53 @@ def split_items(article: Article) -> list[Doc]:
         elif b.kind == "para":
             ended = False
     order = sorted(starts)
-    docs = []
-    for n, s in enumerate(order):
-        e = order[n + 1] if n + 1 < len(order) else len(bl)
-        part = bl[s:e]
-        if not any(b.kind == "para" for b in part):
-            continue
-        docs.append(_make_doc(article, len(docs), part))
-    if not docs:  # only headings: keep them as one item rather than lose the article
-        docs.append(_make_doc(article, 0, bl))
-    return docs
+    parts = [bl[s:(order[n + 1] if n + 1 < len(order) else len(bl))] for n, s in enumerate(order)]
+    parts = [p for p in parts if any(b.kind == "para" for b in p)] or [bl]   # only headings: keep them
+    return [_make_doc(article, n, p) for n, p in enumerate(q for part in parts for q in _bounded(part))]
+
+
+# A story is a few thousand characters. A longer "item" (a dump with no structure, one
+# endless line) is cut at sentence ends so that extractors work on story-sized pieces.
+MAX_ITEM_CHARS = 8000
+
+
+def _bounded(part: list[Block]) -> list[list[Block]]:
+    """``part`` as runs of blocks of at most :data:`MAX_ITEM_CHARS` characters each."""
+    if sum(len(b.text) + 1 for b in part) <= MAX_ITEM_CHARS:
+        return [part]
+    out: list[list[Block]] = []
+    cur: list[Block] = []
+    size = 0
+    for b in part:
+        for piece in _cut_block(b):
+            if cur and size + len(piece.text) > MAX_ITEM_CHARS:
+                out.append(cur)
+                cur, size = [], 0
+            cur.append(piece)
+            size += len(piece.text) + 1
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _cut_block(b: Block) -> list[Block]:
+    """A block longer than an item, cut after its last sentence end (else comma, else anywhere)."""
+    pieces, start, n = [], 0, len(b.text)
+    while n - start > MAX_ITEM_CHARS:
+        window = b.text[start:start + MAX_ITEM_CHARS]
+        cut = MAX_ITEM_CHARS
+        for stops in ("。！？!?；;", "，,、 "):
+            pos = max(window.rfind(c) for c in stops)
+            if pos >= MAX_ITEM_CHARS // 2:
+                cut = pos + 1
+                break
+        pieces.append(Block(b.text[start:start + cut], b.offsets[start:start + cut], b.kind))
+        start += cut
+        while start < n and b.text[start] == " ":
+            start += 1
+    if start < n:
+        pieces.append(Block(b.text[start:], b.offsets[start:], b.kind))
+    return pieces
 
 
 def _opens_with_byline(bl: list[Block], i: int) -> bool:
