@@ -57,6 +57,9 @@ def decode(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
         if _looks_chinese(text):
             name = {"gb18030": "GB18030/GBK", "big5": "Big5"}[enc]
             return text, enc, (f"decoded as {name} (not UTF-8)",)
+    guess = _utf16_without_bom(data)
+    if guess is not None:
+        return guess, "utf-16", ("decoded as UTF-16 without a byte-order mark",)
     raise InputError(f"is not UTF-8, GB18030 or Big5 text ({bad} of {len(data)} bytes are not UTF-8)",
                      path=path, hint="convert it to UTF-8")
 
@@ -111,18 +114,19 @@ def _legacy_order(data: bytes) -> tuple[str, ...]:
 
 
 def _utf16_without_bom(data: bytes) -> Optional[str]:
+    """The text, when ``data`` is plainly UTF-16 (either byte order) without a BOM."""
     if len(data) % 2:
         return None
-    zeros_even = data[0::2].count(0)
-    zeros_odd = data[1::2].count(0)
-    enc = "utf-16-le" if zeros_odd > zeros_even else "utf-16-be"
-    try:
-        text = data.decode(enc)
-    except UnicodeDecodeError:
-        return None
-    if any(ord(c) < 32 and c not in "\r\n\t" for c in text[:4096]):
-        return None
-    return text if _looks_chinese(text) or text.isascii() and text.strip() else None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if any(ord(c) < 32 and c not in "\r\n\t" for c in text[:4096]):
+            continue
+        if _looks_chinese(text) or (text.isascii() and text.strip()):
+            return text
+    return None
 
 
 def _looks_chinese(text: str) -> bool:

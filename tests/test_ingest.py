@@ -115,3 +115,100 @@ def test_ingest_blocks_classify_headings_and_bylines():
     raw = "标题一行\n本报讯 正文第一段，写得足够长足够长足够长足够长。\n通讯员 李明\n"
     kinds = [b.kind for b in blocks(raw)]
     assert kinds == ["heading", "para", "byline"]
+
+
+# ----------------------------------------------------------------------------- bad input
+
+def test_ingest_html_markup_is_dropped_and_offsets_point_into_the_markup(tmp_path):
+    page = ("<html><head><title>标题</title><style>p { color: red }</style></head><body>"
+            "<p>甲县公安局&nbsp;民警提醒：&lt;转账&gt;前先核实。</p><script>var a = '诈骗';</script>"
+            "<div>第二段&#x4e2d;文。</div></body></html>")
+    a = read_article(_write(tmp_path, "page.txt", page.encode("utf-8")))
+    assert any("HTML markup removed" in n for n in a.notes)
+    (doc,) = split_items(a)
+    assert "color" not in doc.text and "var a" not in doc.text and "<" not in doc.text.replace("<转账", "")
+    assert "甲县公安局民警提醒:<转账>前先核实。" in doc.text
+    assert "第二段中文。" in doc.text
+    i = doc.text.index("民警")
+    s, e = doc.source_span(i, i + 2)
+    assert a.raw[s:e] == "民警"
+    j = doc.text.index("<转账>")
+    assert a.raw[doc.offsets[j]:doc.offsets[j] + 4] == "&lt;"
+
+
+def test_ingest_traditional_characters_are_read_as_simplified_in_place(tmp_path):
+    text = "臺灣警方偵破詐騙集團，著名的銀行提醒民眾。\n"
+    a = read_article(_write(tmp_path, "t.txt", text.encode("utf-8")))
+    assert any("traditional" in n for n in a.notes)
+    (doc,) = split_items(a)
+    assert doc.text == "台湾警方侦破诈骗集团,著名的银行提醒民众。"   # 著名 stays: phrase-aware
+    i = doc.text.index("诈骗")
+    s, e = doc.source_span(i, i + 2)
+    assert a.raw[s:e] == "詐騙"
+
+
+def test_ingest_simplified_text_is_not_touched_by_conversion(tmp_path):
+    text = "著名演员提醒:干燥天气注意防火,头发别乱剪。乾隆年间的事。\n"
+    (doc,) = split_items(read_article(_write(tmp_path, "s.txt", text.encode("utf-8"))))
+    assert doc.text == text.strip()
+
+
+def test_ingest_damaged_utf8_keeps_the_text_and_says_where(tmp_path):
+    good = "某县公安局民警成功劝阻一起诈骗。"
+    data = "\n".join([good, good, good]).encode("utf-8")
+    data = data.replace("劝阻".encode(), b"\xc3(\xa0", 1)               # 2 bad bytes on line 1
+    data = data[:len(data) - 3] + b"\xff" + data[len(data) - 3:]      # and one byte on line 3
+    a = read_article(_write(tmp_path, "d.txt", data))
+    assert a.notes and "3 bytes of invalid UTF-8" in a.notes[0] and "lines 1, 3" in a.notes[0]
+    texts = "".join(d.text for d in split_items(a))
+    assert "某县公安局民警成功" in texts and "一起诈骗" in texts
+
+
+@pytest.mark.parametrize("encoding", ["big5", "utf-16-le", "utf-16-be"])
+def test_ingest_detects_big5_and_utf16_without_bom(tmp_path, encoding):
+    text = "某縣公安局民警成功勸阻一起詐騙，為群眾挽回損失。" * 3
+    a = read_article(_write(tmp_path, "x.txt", text.encode(encoding)))
+    assert a.raw == text
+
+
+def test_ingest_refuses_mostly_undecodable_bytes(tmp_path):
+    import random
+    rnd = random.Random(7)
+    data = bytes(rnd.randrange(128, 256) for _ in range(3000)) + b"\x00"
+    with pytest.raises(InputError) as e:
+        read_article(_write(tmp_path, "noise.txt", data))
+    assert "noise.txt" in str(e.value)
+
+
+def test_ingest_cuts_an_endless_item_at_sentence_ends(tmp_path):
+    from kg.ingest import MAX_ITEM_CHARS
+    sentence = "某县公安局民警提醒市民注意防范电信网络诈骗。"
+    a = read_article(_write(tmp_path, "long.txt", (sentence * 2000).encode("utf-8")))
+    docs = split_items(a)
+    assert len(docs) > 1 and all(len(d.text) <= MAX_ITEM_CHARS for d in docs)
+    assert all(d.text.endswith("。") for d in docs)
+    assert "".join(d.text for d in docs) == sentence * 2000
+    for d in docs:
+        _check_offsets(a, d)
+
+
+def test_ingest_input_files_name_every_kind_of_unusable_path(tmp_path):
+    import os
+    from kg.ingest import iter_input_files
+    (tmp_path / "ok.txt").write_text("某县公安局。", encoding="utf-8")
+    (tmp_path / "loop1.txt").symlink_to("loop2.txt")
+    (tmp_path / "loop2.txt").symlink_to("loop1.txt")
+    (tmp_path / "gone.txt").symlink_to("nowhere.txt")
+    os.mkfifo(tmp_path / "fifo.txt")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "back").symlink_to("..")
+    files, skipped = iter_input_files([tmp_path, tmp_path / "missing"])
+    assert [f.name for f in files] == ["ok.txt"]
+    why = {os.path.basename(p): r for p, r in skipped}
+    assert why["loop1.txt"] == why["loop2.txt"] == "is a symbolic link loop"
+    assert "broken symbolic link" in why["gone.txt"]
+    assert "named pipe" in why["fifo.txt"]
+    assert "link loop" in why["back"]
+    assert why["missing"] == "does not exist"
+    with pytest.raises(InputError, match="not a regular file"):
+        read_article(tmp_path / "fifo.txt")
