@@ -109,7 +109,7 @@ def read_articles(files: Sequence[Path], report: BuildReport) -> list[Article]:
             if article.id in used_ids:   # same stem in two folders: keep both, distinctly
                 article = read_article(path, article_id_=f"{article.id}_{article.content_hash[:8]}")
         except KGError as e:
-            report.skipped.append((str(path), e.message))
+            report.skipped.append((str(path), f"{e.message} ({e.hint})" if e.hint else e.message))
             continue
         used_ids.add(article.id)
         report.warnings.extend((str(path), note) for note in article.notes)
@@ -117,7 +117,7 @@ def read_articles(files: Sequence[Path], report: BuildReport) -> list[Article]:
     return articles
 
 
-_EXTRACTION_SOURCES = ("extract", "data", "ontology", "ingest.py", "segment.py", "gazetteer.py", "numbers.py",
+_EXTRACTION_SOURCES = ("extract", "data", "ontology", "ingest.py", "decode.py", "textview.py", "segment.py", "gazetteer.py", "numbers.py",
                        "pipeline.py", "resolve.py", "rdf.py", "model.py", "ontology.py", "ns.py")
 
 
