@@ -1,0 +1,89 @@
+"""Build throughput against jieba on a generated corpus, peak memory, store size, and a profile.
+
+    .venv/bin/python benchmarks/bench_build.py [--mb 20] [--work /tmp/kg-bench]
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import shutil
+import time
+from pathlib import Path
+
+from common import KG, dir_size, make_corpus, run_measured
+
+
+def jieba_speed(files: list[Path]) -> tuple[float, int]:
+    """Seconds for ``jieba.cut`` (accurate mode, one process) over the corpus text; and its bytes."""
+    import jieba
+    jieba.setLogLevel(60)
+    jieba.initialize()                       # dictionary loading is not part of the measure
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    t0 = time.perf_counter()
+    for t in texts:
+        for _ in jieba.cut(t):
+            pass
+    return time.perf_counter() - t0, sum(len(t.encode("utf-8")) for t in texts)
+
+
+def profile_extraction(files: list[Path], limit: int = 40) -> str:
+    """Where one process spends its time extracting ``limit`` articles (cProfile, top functions)."""
+    from kg.build import read_articles, BuildReport
+    from kg.parallel import process_article
+    from kg.pipeline import Pipeline, Resources
+    pipeline = Pipeline.default(Resources())
+    articles = read_articles(files[:limit], BuildReport())
+    process_article(articles[0], pipeline)    # warm up the lazy resources
+    prof = cProfile.Profile()
+    prof.enable()
+    outcomes = [process_article(a, pipeline) for a in articles]
+    prof.disable()
+    steps: dict[str, float] = {}
+    for o in outcomes:
+        for name, sec in (o.result.timings if o.result else ()):
+            steps[name] = steps.get(name, 0.0) + sec
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(25)
+    if steps:
+        out.write("\nper extractor (ArticleResult.timings):\n")
+        out.writelines(f"  {k:20s} {v:7.3f} s\n" for k, v in sorted(steps.items(), key=lambda kv: -kv[1]))
+    return out.getvalue()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--mb", type=float, default=20.0)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"))
+    ap.add_argument("--no-profile", action="store_true")
+    args = ap.parse_args()
+    corpus = args.work / "corpus"
+    files, nbytes = make_corpus(corpus, args.mb)
+    mb = nbytes / 1e6
+    print(f"corpus: {len(files)} files, {mb:.1f} MB")
+    js, jbytes = jieba_speed(files)
+    jieba_mbs = jbytes / 1e6 / js
+    print(f"jieba.cut (accurate, 1 process): {js:.1f} s = {jieba_mbs:.2f} MB/s")
+    for jobs in (1, 2):
+        out = args.work / f"out{jobs}"
+        secs, peak = run_measured([KG, "build", str(corpus), "--out", str(out), "--no-html", "-q",
+                                   "--jobs", str(jobs)])
+        rate = mb / secs
+        print(f"kg build --jobs {jobs}: {secs:.1f} s = {rate:.2f} MB/s, ratio to jieba {rate / jieba_mbs:.2f}, "
+              f"peak memory {peak / 2**20:.0f} MiB, kg.ttl {(out / 'kg.ttl').stat().st_size / 1e6:.1f} MB")
+    store = args.work / "store"
+    shutil.rmtree(store, ignore_errors=True)
+    secs, peak = run_measured([KG, "build", str(corpus), "--out", str(args.work / "outs"), "--no-html", "-q",
+                               "--jobs", "2", "--store", str(store)])
+    print(f"kg build --jobs 2 --store: {secs:.1f} s = {mb / secs:.2f} MB/s, peak memory {peak / 2**20:.0f} MiB, "
+          f"store on disk {dir_size(store) / 1e6:.1f} MB")
+    secs, _ = run_measured([KG, "build", str(corpus), "--out", str(args.work / "outs"), "--no-html", "-q",
+                            "--store", str(store)])
+    print(f"kg build --store again, nothing changed: {secs:.1f} s")
+    if not args.no_profile:
+        print("\nprofile of one process extracting 40 articles:\n" + profile_extraction(files))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""p50/p95 latency of every named query (kg/queries/*.rq) on a synthetic graph of ~1 M triples.
+
+    .venv/bin/python benchmarks/bench_queries.py [--triples 1000000] [--runs 20] [--work /tmp/kg-bench]
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from common import dir_size, percentile
+from synthetic import write_nquads
+
+SAMPLE = {"integer": "1", "decimal": "0", "date": "2020-01-01"}
+
+
+def sample_values(store: ox.Store) -> dict[str, str]:
+    """A real label and IRI from the graph for string and IRI parameters (a police unit's)."""
+    q = ("SELECT ?u ?l WHERE { ?u a <https://w3id.org/fraudkg/ontology#PoliceUnit> ; "
+         "<http://www.w3.org/2000/01/rdf-schema#label> ?l } LIMIT 1")
+    for row in store.query(q, use_default_graph_as_union=True):
+        return {"string": row["l"].value, "iri": row["u"].value}
+    return {"string": "公安局", "iri": "https://w3id.org/fraudkg/resource/unit/x"}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--triples", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"))
+    ap.add_argument("--budget", type=float, default=120.0, help="seconds allowed per query (all runs)")
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    nq, store_dir = args.work / "synthetic.nq", args.work / "synthetic-store"
+    t0 = time.perf_counter()
+    triples, copies = write_nquads(nq, args.triples)
+    print(f"synthetic graph: {triples} distinct triples ({copies} copies of the real articles), "
+          f"generated in {time.perf_counter() - t0:.1f} s")
+    shutil.rmtree(store_dir, ignore_errors=True)
+    store = ox.Store(str(store_dir))
+    t0 = time.perf_counter()
+    store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    store.optimize()
+    print(f"bulk load into the on-disk store: {time.perf_counter() - t0:.1f} s, {dir_size(store_dir) / 1e6:.0f} MB")
+    from kg.query import named_queries
+    values = sample_values(store)
+    del store
+    print(f"\n{'query':28s} {'rows':>6s} {'cold':>9s} {'p50':>9s} {'p95':>9s}")
+    for name, q in named_queries().items():
+        params = {p.name: SAMPLE.get(p.type, values.get(p.type, "")) for p in q.params if not p.optional}
+        times, rows = time_query(str(store_dir), name, params, args.runs, args.budget)
+        if not times:
+            print(f"{name:28s} stopped after {args.budget:.0f} s without an answer")
+            continue
+        first, rest = times[0], times[1:] or times[:1]
+        print(f"{name:28s} {rows:6d} {first:7.1f}ms {percentile(rest, 50):7.1f}ms {percentile(rest, 95):7.1f}ms"
+              + (f" ({len(rest)} runs)" if len(rest) < args.runs else "") + (f"  params {params}" if params else ""))
+
+
+def _child(store_dir: str, name: str, params: dict, runs: int, out) -> None:
+    from kg.query import run_named
+    store = ox.Store.read_only(store_dir)
+    spent = 0.0
+    for i in range(runs + 1):
+        t = time.perf_counter()
+        res = run_named(store, name, params)
+        ms = (time.perf_counter() - t) * 1000
+        spent += ms
+        out.put((ms, len(res.rows)))
+        if spent > 30_000 and i >= 1:   # a slow query: a few runs are enough to tell
+            break
+    out.put(None)
+
+
+def time_query(store_dir: str, name: str, params: dict, runs: int, budget: float) -> tuple[list[float], int]:
+    """Latencies (ms; the first is the cold run) of one named query, in a child process that is
+    killed after ``budget`` seconds."""
+    import multiprocessing
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(store_dir, name, params, runs, out))
+    proc.start()
+    times, rows, deadline = [], 0, time.monotonic() + budget
+    while True:
+        try:
+            item = out.get(timeout=max(0.1, deadline - time.monotonic()))
+        except Exception:
+            break
+        if item is None:
+            break
+        times.append(item[0])
+        rows = item[1]
+    proc.kill()
+    proc.join()
+    return times, rows
+
+if __name__ == "__main__":
+    main()
