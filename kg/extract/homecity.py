@@ -19,6 +19,8 @@ from . import register
 
 MUNICIPALITIES = ("110000", "120000", "310000", "500000")
 REMOTE = re.compile(r"协助|配合|支持|统一指挥|指导|督办|帮助|赶赴|远赴|奔赴|前往|抓获|押解|窝点|盘踞|锁定|籍")
+TALK = {"city": ("我市", "本市", "市公安局", "市局"), "county": ("我县", "本县", "县公安局", "县局"),
+        "province": ("省公安厅", "全省", "我省")}
 DATELINE = re.compile(r"(?:本报|网|日|社)(?:讯|电)")
 
 
@@ -28,11 +30,15 @@ class Votes:
 
     weights: tuple[tuple[str, float], ...] = ()
     strong: frozenset[str] = frozenset()
+    talk: frozenset[str] = frozenset()     # "city", "county", "province": how the text speaks
 
-    def best(self) -> Optional[str]:
+    def best(self, gaz=None) -> Optional[str]:
+        """The best-supported city; with ``gaz``, cities that do not fit how the text speaks
+        (我市 → not a county; 省公安厅 → not a municipality) count a third."""
         if not self.weights:
             return None
-        return sorted(self.weights, key=lambda kv: (-kv[1], kv[0]))[0][0]
+        weights = [(c, w * (1 if gaz is None or _fits(gaz, c, self.talk) else 0.3)) for c, w in self.weights]
+        return sorted(weights, key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
 def city_of(gaz, code: str) -> Optional[str]:
@@ -70,10 +76,11 @@ def votes(doc: Doc, gaz, places: list[tuple[int, int, str]], units: list[tuple[i
             w[city] += weight
             if not remote:
                 strong.add(city)
+    listed = _in_lists(doc.text, places)
     for start, end, code in places:
         city = city_of(gaz, code)
         if city:
-            w[city] += 0.2 if remote_sentence(doc.text, start, doc) else 1.0
+            w[city] += 0.2 if start in listed or remote_sentence(doc.text, start, doc) else 1.0
     m = DATELINE.search(doc.text, title_end, title_end + 80)
     if m:   # 本报宁波讯, 新华社北京3月1日电, 重庆法治报…本报讯: places before the dateline
         for s, e, code in places:
@@ -81,31 +88,66 @@ def votes(doc: Doc, gaz, places: list[tuple[int, int, str]], units: list[tuple[i
             if city and title_end <= s < m.start():
                 w[city] += 5
                 strong.add(city)
-    return Votes(tuple(sorted(w.items())), frozenset(strong))
+    talk = {k for k, words in TALK.items() if any(t in doc.text for t in words)}
+    return Votes(tuple(sorted(w.items())), frozenset(strong), frozenset(talk))
 
 
-def choose(item: Votes, page: Votes) -> Optional[str]:
+def _fits(gaz, code: str, talk: frozenset[str]) -> bool:
+    """Whether a city fits how the text speaks of its home: 市公安局/我市 mean a city, 县公安局/
+    我县 a county, 省公安厅/全省 a city inside a province (not 北京, 上海, 天津, 重庆)."""
+    name = gaz.get(code).name
+    if "province" in talk and code in MUNICIPALITIES:
+        return False
+    if "city" in talk and "county" not in talk:
+        return not name.endswith(("县", "旗"))
+    if "county" in talk and "city" not in talk:
+        return name.endswith(("县", "旗"))
+    return True
+
+
+def _in_lists(text: str, places: list[tuple[int, int, str]]) -> set[int]:
+    """Starts of places named in a list of three or more (广西宾阳、广东电白、湖南双峰…):
+    a survey of places, not the home of the story."""
+    spans = sorted(places)
+    out: set[int] = set()
+    run = spans[:1]
+    for prev, cur in zip(spans, spans[1:]):
+        if text[prev[1]:cur[0]] in ("", "、", "和", "及", "与", ","):
+            run.append(cur)
+            continue
+        if sum(1 for a, b in zip(run, run[1:]) if text[a[1]:b[0]] != "") >= 2:
+            out.update(p[0] for p in run)
+        run = [cur]
+    if sum(1 for a, b in zip(run, run[1:]) if text[a[1]:b[0]] != "") >= 2:
+        out.update(p[0] for p in run)
+    return out
+
+
+def choose(item: Votes, page: Votes, gaz=None) -> Optional[str]:
     """The item's own city when its evidence is strong, else the page's, else its own."""
-    own = item.best()
+    own = item.best(gaz)
     if own and own in item.strong:
         return own
-    return page.best() or own
+    return page.best(gaz) or own
 
 
 def combine(parts: list[Votes]) -> Votes:
     total: Counter[str] = Counter()
     strong: set[str] = set()
+    talk: set[str] = set()
     for v in parts:
         total.update(dict(v.weights))
         strong |= v.strong
-    return Votes(tuple(sorted(total.items())), frozenset(strong))
+        talk |= v.talk
+    return Votes(tuple(sorted(total.items())), frozenset(strong), frozenset(talk))
 
 
 class HomeCities:
     """Home cities of items, with the page's evidence computed once per article."""
 
-    def __init__(self, item_votes: Callable[[Doc], Votes]):
+    def __init__(self, item_votes: Callable[[Doc], Votes], gaz=None):
         self.item_votes = item_votes
+        self.gaz = gaz
         self._pages: dict[str, Votes] = {}
 
     def page(self, doc: Doc) -> Votes:
@@ -118,7 +160,7 @@ class HomeCities:
         return self._pages[key]
 
     def home(self, doc: Doc) -> Optional[str]:
-        return choose(self.item_votes(doc), self.page(doc))
+        return choose(self.item_votes(doc), self.page(doc), self.gaz)
 
 
 @register("home_city")

@@ -20,6 +20,7 @@ from . import register
 
 HIGH_LEVELS = ("country", "province", "prefecture")
 TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "苏木")
+CITY_TALK = ("我市", "本市", "市公安局", "市委", "市政府")   # the text is about a city it does not name
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_co
 
 
 def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[str],
-              full_codes: set[str], prev_code: Optional[str]) -> Optional[str]:
+              full_codes: set[str], prev_code: Optional[str], city_talk: bool = False) -> Optional[str]:
     """The rule that makes this hit a place, or None."""
     d = gaz.get(code)
     s, e = hit.start, hit.end
@@ -120,6 +121,8 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
         return None
     if hit.is_full_name:
         return "place.gazetteer.full"
+    if text[e:e + 4].startswith(rules.inside_unit) and d.level != "prefecture":
+        return None   # 石门派出所: a station named after a township, not the county 石门县
     if d.level in HIGH_LEVELS:
         return "place.gazetteer.short"
     if adjacent_parent:
@@ -131,8 +134,11 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
     if any(a in item_ctx and gaz.get(a).level in ("prefecture", "province")
            for a in _ancestors(gaz, code)[:1]):
         return "place.short.context"
-    if len(_domestic(gaz, hit.candidates, item_ctx)) == 1 and text[e:e + 1] in "，。、；：！？”’）,.;:!?)\n" and len(text) > e:
-        return "place.short.unique"   # a name no other division shares, ending a phrase
+    if (city_talk and d.name.endswith("市") and len(_domestic(gaz, hit.candidates, item_ctx)) == 1
+            and len(text) > e and text[e] in "，。、；：！？”’）,.;:!?)\n"):
+        # a county-level city no other division shares, ending a phrase, in a text that
+        # speaks of 我市/市公安局: the city's own name in a slogan or a signature
+        return "place.short.unique"
     return None
 
 
@@ -149,12 +155,13 @@ def find_places(text: str, gaz, rules: PlaceRules, page_text: str = "") -> list[
         chosen.append((h, code))
         ends.setdefault(h.end, code)
     full_codes = {code for h, code in chosen if h.is_full_name}
+    city_talk = any(w in text for w in CITY_TALK)
     out: list[PlaceHit] = []
     taken_until = -1
     for h, code in chosen:
         if h.start < taken_until:
             continue
-        rule = _evidence(gaz, h, code, text, rules, item_ctx, full_codes, ends.get(h.start))
+        rule = _evidence(gaz, h, code, text, rules, item_ctx, full_codes, ends.get(h.start), city_talk)
         if rule is None:
             continue
         # a longer accepted hit starting here wins (sorted longest first), so skip the rest
