@@ -12,6 +12,14 @@ from kg.rdf import article_iri
 from kg.store import SCHEME_GRAPH, GraphStore
 
 
+@pytest.fixture(scope="module")
+def pipeline():
+    """One pipeline for every build of this module, loaded once (the extractors that need no
+    word segmenter: what is tested here is the store, not the extractors)."""
+    from test_parallel import light_pipeline
+    return light_pipeline()
+
+
 @pytest.fixture(autouse=True)
 def _stable_fingerprint(monkeypatch):
     """Hold the extraction fingerprint still: in a shared working tree, other people's edits
@@ -30,59 +38,59 @@ def _canonical_ttl(path) -> set:
     return {str(q.triple) for q in s}
 
 
-def test_store_incremental_build_equals_a_fresh_build(small_corpus, tmp_path):
+def test_store_incremental_build_equals_a_fresh_build(pipeline, small_corpus, tmp_path):
     store = tmp_path / "store"
-    first = build([small_corpus], tmp_path / "out1", html=False, store=store)
+    first = build([small_corpus], tmp_path / "out1", html=False, pipeline=pipeline, store=store)
     assert len(first.added) == 4 and not first.unchanged
     # change one article, remove one, add one
     (small_corpus / "bj_kefu.txt").write_text("北京市海淀区公安分局通报：市民赵女士被冒充客服骗走3万元。\n", encoding="utf-8")
     (small_corpus / "gz_quanzu.txt").unlink()
     (small_corpus / "sz_new.txt").write_text("深圳市南山区公安分局抓获一名帮助信息网络犯罪活动的嫌疑人周某。\n",
                                              encoding="utf-8")
-    second = build([small_corpus], tmp_path / "out2", html=False, store=store)
+    second = build([small_corpus], tmp_path / "out2", html=False, pipeline=pipeline, store=store)
     assert [g.rsplit("/", 1)[1] for g in second.added] == ["sz_new"]
     assert [g.rsplit("/", 1)[1] for g in second.updated] == ["bj_kefu"]
     assert [g.rsplit("/", 1)[1] for g in second.removed] == ["gz_quanzu"]
     assert sorted(g.rsplit("/", 1)[1] for g in second.unchanged) == ["cd_tuanhuo", "hz_shuadan"]
     assert second.articles == 4
 
-    fresh = build([small_corpus], tmp_path / "fresh", html=False, store=tmp_path / "fresh_store")
+    fresh = build([small_corpus], tmp_path / "fresh", html=False, pipeline=pipeline, store=tmp_path / "fresh_store")
     assert _canonical_nquads(store) == _canonical_nquads(tmp_path / "fresh_store")
-    plain = build([small_corpus], tmp_path / "plain", html=False)
+    plain = build([small_corpus], tmp_path / "plain", html=False, pipeline=pipeline)
     assert (tmp_path / "out2" / "kg.ttl").read_bytes() == (tmp_path / "fresh" / "kg.ttl").read_bytes()
     assert _canonical_ttl(tmp_path / "out2" / "kg.ttl") == _canonical_ttl(tmp_path / "plain" / "kg.ttl")
     assert (second.triples, second.items, second.entities) == (plain.triples, plain.items, plain.entities)
     assert fresh.cases == plain.cases == second.cases
 
 
-def test_store_unchanged_inputs_are_not_extracted_again(small_corpus, tmp_path, monkeypatch):
+def test_store_unchanged_inputs_are_not_extracted_again(pipeline, small_corpus, tmp_path, monkeypatch):
     store = tmp_path / "store"
-    build([small_corpus], tmp_path / "out", html=False, store=store)
+    build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
     import kg.parallel
     calls = []
     real = kg.parallel.process_article
     monkeypatch.setattr(kg.parallel, "process_article", lambda a, p: calls.append(a.id) or real(a, p))
-    again = build([small_corpus], tmp_path / "out", html=False, store=store)
+    again = build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
     assert calls == [] and len(again.unchanged) == 4 and not (again.added or again.updated or again.removed)
 
 
-def test_store_article_dropped_by_a_kill_is_added_back(small_corpus, tmp_path):
+def test_store_article_dropped_by_a_kill_is_added_back(pipeline, small_corpus, tmp_path):
     """A kill between dropping an article's graph and inserting its new triples loses only
     that article, which the next build adds back."""
     store = tmp_path / "store"
-    build([small_corpus], tmp_path / "out", html=False, store=store)
+    build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
     before = _canonical_nquads(store)
     gs = GraphStore(store)
     gs.remove_graph(article_iri("cd_tuanhuo"))   # what put_article does before its insert
     del gs
-    report = build([small_corpus], tmp_path / "out", html=False, store=store)
+    report = build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
     assert [g.rsplit("/", 1)[1] for g in report.added] == ["cd_tuanhuo"]
     assert _canonical_nquads(store) == before
 
 
-def test_store_keeps_each_article_and_the_scheme_in_its_own_graph(small_corpus, tmp_path):
+def test_store_keeps_each_article_and_the_scheme_in_its_own_graph(pipeline, small_corpus, tmp_path):
     store = tmp_path / "store"
-    build([small_corpus], tmp_path / "out", html=False, store=store)
+    build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
     gs = GraphStore(store, read_only=True)
     assert gs.article_graphs() == sorted(str(article_iri(n.split(".")[0])) for n in
                                          ["bj_kefu.txt", "cd_tuanhuo.txt", "gz_quanzu.txt", "hz_shuadan.txt"])
@@ -91,28 +99,28 @@ def test_store_keeps_each_article_and_the_scheme_in_its_own_graph(small_corpus, 
     assert len(hashes) == 4 and all(len(h) == 64 for h in hashes.values())
 
 
-def test_store_changed_extraction_code_extracts_everything_again(small_corpus, tmp_path):
+def test_store_changed_extraction_code_extracts_everything_again(pipeline, small_corpus, tmp_path):
     store = tmp_path / "store"
-    build([small_corpus], tmp_path / "out", html=False, store=store)
+    build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
     gs = GraphStore(store)
     assert gs.ensure_fingerprint("another version of the extractors") is True
     assert gs.article_graphs() == []
     del gs
-    report = build([small_corpus], tmp_path / "out", html=False, store=store)
+    report = build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
     assert len(report.added) == 4
 
 
-def test_store_is_queried_as_the_union_of_its_graphs(small_corpus, tmp_path):
+def test_store_is_queried_as_the_union_of_its_graphs(pipeline, small_corpus, tmp_path):
     store = tmp_path / "store"
-    report = build([small_corpus], tmp_path / "out", html=False, store=store)
+    report = build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
     res = run(load_store(store), "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
     assert int(res.rows[0][0]) == report.triples
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nq", "trig", "jsonld"])
-def test_store_export_writes_every_format(small_corpus, tmp_path, fmt):
+def test_store_export_writes_every_format(pipeline, small_corpus, tmp_path, fmt):
     store = tmp_path / "store"
-    report = build([small_corpus], tmp_path / "out", html=False, store=store)
+    report = build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
     out = tmp_path / f"export.{fmt}"
     res = CliRunner().invoke(main, ["export", str(store), "--format", fmt, "--out", str(out)])
     assert res.exit_code == 0, res.output
