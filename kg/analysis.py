@@ -291,3 +291,13 @@ def ego_nodes(g: nx.Graph, centres: Iterable[str], hops: int) -> set[str]:
         keep |= set(nx.single_source_shortest_path_length(g, c, cutoff=hops))
     return keep
 
+
+
+def ego_graph(g: nx.Graph, centres: Iterable[str], hops: int) -> nx.Graph:
+    """The part of ``g`` within ``hops`` relations of ``centres``, nodes and edges in the
+    order of ``g`` (a networkx subgraph view may iterate in set order)."""
+    keep = ego_nodes(g, centres, hops)
+    sub = nx.Graph()
+    sub.add_nodes_from((v, g.nodes[v]) for v in g if v in keep)
+    sub.add_edges_from((u, v, d) for u, v, d in g.edges(data=True) if u in keep and v in keep)
+    return sub

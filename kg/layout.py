@@ -20,7 +20,8 @@ def layout(g: nx.Graph, scale: float = 150.0) -> dict:
     """Node → (x, y) in screen pixels; deterministic for a given graph. Connected
     components are packed in rows, largest first; lone nodes fill a tight grid below."""
     comps = sorted((sorted(c, key=str) for c in nx.connected_components(g)), key=lambda c: (-len(c), str(c[0])))
-    placed = [_component(g.subgraph(c)) for c in comps if len(c) > 1]
+    # a subgraph view iterates in set order for small parts: copy it in a fixed order
+    placed = [_component(_ordered(g.subgraph(c))) for c in comps if len(c) > 1]
     lone = [c[0] for c in comps if len(c) == 1]
     area = sum(_extent(p)[0] * _extent(p)[1] for p in placed) + len(lone) * K * K
     width = max(8.0, math.sqrt(area) * 1.3)
@@ -47,6 +48,14 @@ def _extent(pos: dict) -> tuple[float, float]:
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     return max(xs) - min(xs) + K, max(ys) - min(ys) + K
+
+
+def _ordered(g: nx.Graph) -> nx.Graph:
+    """A copy of ``g`` whose nodes and edges iterate in sorted order."""
+    out = nx.Graph()
+    out.add_nodes_from(sorted(g, key=str))
+    out.add_edges_from(sorted((tuple(sorted((u, v), key=str)) for u, v in g.edges()), key=lambda e: (str(e[0]), str(e[1]))))
+    return out
 
 
 def _component(g: nx.Graph) -> dict:

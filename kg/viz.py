@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .analysis import KGView, entity_graph, ego_nodes, pagerank, betweenness, read_view
+from .analysis import KGView, betweenness, ego_graph, entity_graph, pagerank, read_view
 from .errors import QueryError
 from .layout import layout
 
@@ -72,7 +72,7 @@ def explorer_data(view: KGView, *, focus: Optional[str] = None, hops: int = 2,
         found = view.find(focus)
         if not found:
             raise QueryError(f"no entity or case is named {focus!r}", hint="names are rdfs:label or skos:altLabel")
-        g = g.subgraph(ego_nodes(g, [n.iri for n in found], hops)).copy()
+        g = ego_graph(g, [n.iri for n in found], hops)
     net = _network(view, g, size)
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
     sentences: list[str] = []

@@ -128,11 +128,12 @@ def test_viz_page_is_the_same_whatever_the_hash_seed(hostile_kg, tmp_path):
     import subprocess
     import sys
     code = ("import sys; from kg.analysis import load_triples; from kg.viz import write_html; "
-            "write_html(load_triples(sys.argv[1]), sys.argv[2], size='pagerank')")
+            "t = load_triples(sys.argv[1]); write_html(t, sys.argv[2], size='pagerank'); "
+            "write_html(t, sys.argv[2] + '.ego.html', size='betweenness', focus='张某', hops=2)")
     pages = []
     for seed in ("1", "2", "random"):
         out = tmp_path / f"g{seed}.html"
         env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
         subprocess.run([sys.executable, "-c", code, str(hostile_kg), str(out)], check=True, env=env)
-        pages.append(out.read_bytes())
+        pages.append((out.read_bytes(), Path(f"{out}.ego.html").read_bytes()))
     assert pages[0] == pages[1] == pages[2]
