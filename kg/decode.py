@@ -122,11 +122,16 @@ def _utf16_without_bom(data: bytes) -> Optional[str]:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        if any(ord(c) < 32 and c not in "\r\n\t" for c in text[:4096]):
-            continue
-        if _looks_chinese(text) or (text.isascii() and text.strip()):
+        if all(map(_plain_char, text[:4096])) and (_looks_chinese(text) or text.isascii() and text.strip()):
             return text
     return None
+
+
+def _plain_char(c: str) -> bool:
+    """A character of Chinese or ASCII prose (binary read as UTF-16 is mostly other planes)."""
+    o = ord(c)
+    return (32 <= o < 127 or c in "\r\n\t" or 0x3400 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
+            or 0xFF00 <= o <= 0xFFEF or 0x2000 <= o <= 0x206F or o in (0xB7, 0xD7))
 
 
 def _looks_chinese(text: str) -> bool:

@@ -1,0 +1,239 @@
+"""Bad input never stops a build: each file gets a clear message and the others are built.
+
+These tests run the real ``kg`` command in a subprocess and read what a user would read.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+KG = str(Path(sys.executable).parent / "kg")
+GOOD = "某县公安局民警近日成功劝阻一起电信网络诈骗，为市民挽回损失2万元。\n"
+GOOD2 = "甲县公安局破获一起冒充客服诈骗案，抓获犯罪嫌疑人3名。\n"
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def run_kg(*args, timeout: float = 600) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    env.pop("KG_DEBUG", None)
+    return subprocess.run([KG, *map(str, args)], capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def assert_no_traceback(res: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in res.stderr + res.stdout, res.stderr
+    assert "internal error" not in res.stderr, res.stderr
+
+
+def skipped(res: subprocess.CompletedProcess) -> dict[str, str]:
+    """``Skipped <path>: <reason>`` lines of stderr, by file name."""
+    out = {}
+    for line in res.stderr.splitlines():
+        if line.startswith("Skipped "):
+            path, _, reason = line[len("Skipped "):].partition(": ")
+            out[Path(path).name] = reason
+    return out
+
+
+def notes(res: subprocess.CompletedProcess) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for line in res.stderr.splitlines():
+        if line.startswith("Note "):
+            path, _, note = line[len("Note "):].partition(": ")
+            out[Path(path).name] = out.get(Path(path).name, "") + note + "; "
+    return out
+
+
+def png_bytes() -> bytes:
+    import struct
+    import zlib
+    raw = b"\x00\xff\x00\x00"
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def make_bad_folder(d: Path) -> None:
+    """One folder with every kind of bad input next to good articles."""
+    d.mkdir()
+    (d / "good.txt").write_text(GOOD, encoding="utf-8")
+    (d / "名字 有空格 ünï.txt").write_text(GOOD2, encoding="utf-8")
+    (d / "empty.txt").write_bytes(b"")
+    (d / "blank.txt").write_text(" \n\t\r\n\u3000\n", encoding="utf-8")
+    (d / "nul.txt").write_bytes(b"abc\x00\x01\x02def" * 10)
+    (d / "image.txt").write_bytes(png_bytes())
+    (d / "gbk.txt").write_bytes(GOOD2.encode("gbk"))
+    (d / "bom.txt").write_bytes(GOOD.encode("utf-8-sig"))
+    (d / "utf16.txt").write_bytes(GOOD.encode("utf-16"))
+    lines = [GOOD.strip().encode("utf-8")] * 5
+    lines[2] = lines[2].replace("劝阻".encode(), b"\xff\xfe\xfd")     # damage on line 3 only
+    (d / "damaged.txt").write_bytes(b"\n".join(lines))
+    (d / "traditional.txt").write_text("某縣公安局民警近日破獲一起電信網絡詐騙案件，為市民挽回損失。\n", encoding="utf-8")
+    (d / "pasted.txt").write_text("<html><head><style>p{color:red}</style></head><body><p>" + GOOD.strip()
+                                  + "&nbsp;</p><script>var x = 1;</script></body></html>", encoding="utf-8")
+    (d / "huge.txt").touch()
+    os.truncate(d / "huge.txt", 50 * 2**20)   # sparse: 50 MB without writing them
+    if Path("/proc/self/mem").exists():       # a regular file no one, not even root, can read
+        (d / "mem.txt").symlink_to("/proc/self/mem")
+    os.mkfifo(d / "pipe.txt")
+    (d / "loop1.txt").symlink_to("loop2.txt")
+    (d / "loop2.txt").symlink_to("loop1.txt")
+    (d / "dangling.txt").symlink_to("nowhere.txt")
+    (d / "sub").mkdir()
+    (d / "sub" / "up").symlink_to("..")      # a folder loop
+    (d / "sub" / "also good.txt").write_text(GOOD2, encoding="utf-8")
+
+
+def test_reliability_bad_inputs_are_skipped_with_reasons_and_the_build_goes_on(tmp_path):
+    make_bad_folder(tmp_path / "in")
+    t0 = time.perf_counter()
+    res = run_kg("build", tmp_path / "in", tmp_path / "missing-folder", "--out", tmp_path / "out", "--no-html")
+    took = time.perf_counter() - t0
+    assert_no_traceback(res)
+    assert res.returncode == 0, res.stderr
+    why = skipped(res)
+    expected = {
+        "empty.txt": "is empty", "blank.txt": "only white space", "nul.txt": "binary",
+        "image.txt": "binary file (a PNG image)", "pipe.txt": "named pipe",
+        "huge.txt": "is 50 MB, more than the 16 MB limit for one article (split it into articles)",
+        "loop1.txt": "symbolic link loop", "loop2.txt": "symbolic link loop",
+        "dangling.txt": "broken symbolic link", "up": "link loop", "missing-folder": "does not exist",
+    }
+    if (tmp_path / "in" / "mem.txt").exists():
+        expected["mem.txt"] = "cannot be read"
+    for name, reason in expected.items():
+        assert reason in why.get(name, ""), (name, why.get(name), res.stderr)
+    assert len(why) == len(expected), sorted(set(why) - set(expected))
+    # the summary counts them, and everything else was built
+    assert f"skipped: {len(why)}" in res.stdout
+    from kg.ns import FKG
+    built = {str(o) for o in Graph().parse(tmp_path / "out" / "kg.ttl").objects(None, FKG.sourceFile)}
+    assert built == {"good.txt", "名字 有空格 ünï.txt", "gbk.txt", "bom.txt", "utf16.txt", "damaged.txt",
+                     "traditional.txt", "pasted.txt", "also good.txt"}
+    note = notes(res)
+    assert "GB18030" in note["gbk.txt"]
+    assert "3 bytes of invalid UTF-8" in note["damaged.txt"] and "(line 3)" in note["damaged.txt"]
+    assert "traditional" in note["traditional.txt"]
+    assert "HTML markup removed" in note["pasted.txt"]
+    assert "good.txt" not in note
+    assert took < 120, f"the build took {took:.0f} s"      # the 50 MB file is refused, not read
+
+
+def test_reliability_strict_fails_when_anything_was_skipped(tmp_path):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    res = run_kg("build", tmp_path, "--out", tmp_path / "out", "--no-html", "--strict")
+    assert_no_traceback(res)
+    assert res.returncode != 0
+    assert "empty.txt: is empty" in res.stderr
+    assert (tmp_path / "out" / "kg.ttl").is_file()     # built all the same
+
+
+def test_reliability_nothing_to_build_is_an_error_not_a_traceback(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    res = run_kg("build", tmp_path / "empty.txt", tmp_path / "nope", "--out", tmp_path / "out")
+    assert_no_traceback(res)
+    assert res.returncode != 0
+    assert "Error: nothing could be built" in res.stderr
+    assert "nope: does not exist" in res.stderr
+    assert not (tmp_path / "out" / "kg.ttl").exists()
+
+
+@pytest.mark.skipif(IS_ROOT, reason="root reads files whatever their mode; mem.txt in the bad-inputs test covers it")
+def test_reliability_unreadable_file_is_skipped(tmp_path):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    locked = tmp_path / "locked.txt"
+    locked.write_text(GOOD2, encoding="utf-8")
+    locked.chmod(0)
+    try:
+        res = run_kg("build", tmp_path, "--out", tmp_path / "out", "--no-html")
+    finally:
+        locked.chmod(0o644)
+    assert_no_traceback(res)
+    assert res.returncode == 0
+    assert "permission denied" in skipped(res)["locked.txt"]
+
+
+def _many(d: Path, n: int) -> None:
+    d.mkdir()
+    for i in range(n):
+        (d / f"a{i:05d}.txt").write_text(f"某县公安局民警破获一起诈骗案，抓获犯罪嫌疑人{i % 9 + 1}名。\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("n,limit", [(500, 60), pytest.param(10000, 900, marks=pytest.mark.slow)])
+def test_reliability_many_small_files_finish_in_reasonable_time(tmp_path, n, limit):
+    _many(tmp_path / "in", n)
+    t0 = time.perf_counter()
+    res = run_kg("build", tmp_path / "in", "--out", tmp_path / "out", "--no-html", timeout=limit * 2)
+    took = time.perf_counter() - t0
+    assert_no_traceback(res)
+    assert res.returncode == 0 and f"Articles read: {n} " in res.stdout, res.stderr
+    assert took < limit, f"{n} files took {took:.1f} s"
+
+
+@pytest.mark.parametrize("chars,limit", [(200_000, 90), pytest.param(2_000_000, 900, marks=pytest.mark.slow)])
+def test_reliability_one_very_long_line_finishes(tmp_path, chars, limit):
+    unit = "民警 提醒 市民 注意 防范 电信 诈骗，某县公安局 破获 一起 案件，"
+    text = (unit * (chars // len(unit) + 1))[:chars]
+    (tmp_path / "long.txt").write_text(text, encoding="utf-8")
+    t0 = time.perf_counter()
+    res = run_kg("build", tmp_path / "long.txt", "--out", tmp_path / "out", "--no-html", timeout=limit * 2)
+    took = time.perf_counter() - t0
+    assert_no_traceback(res)
+    assert res.returncode == 0, res.stderr
+    assert took < limit, f"a {chars}-character line took {took:.1f} s"
+
+
+@pytest.mark.slow
+def test_reliability_largest_allowed_article_finishes(tmp_path):
+    from kg.ingest import MAX_BYTES
+    para = "某县公安局民警近日破获一起电信网络诈骗案，抓获犯罪嫌疑人3名，涉案金额20万元。\n"
+    n = (MAX_BYTES - 1024) // len(para.encode("utf-8"))
+    (tmp_path / "big.txt").write_text(para * n, encoding="utf-8")
+    t0 = time.perf_counter()
+    res = run_kg("build", tmp_path / "big.txt", "--out", tmp_path / "out", "--no-html", timeout=3600)
+    took = time.perf_counter() - t0
+    assert_no_traceback(res)
+    assert res.returncode == 0, res.stderr
+    assert took < 1800, f"a {MAX_BYTES // 2**20} MB article took {took:.0f} s"
+
+
+def _build_until_killed(inputs: Path, out: Path, delay: float) -> bool:
+    """Start ``kg build``, SIGKILL it after ``delay`` seconds; True when it was still running."""
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    p = subprocess.Popen([KG, "build", str(inputs), "--out", str(out), "--no-html", "-q"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    time.sleep(delay)
+    running = p.poll() is None
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    return running
+
+
+def test_reliability_a_killed_build_leaves_the_previous_outputs_intact(tmp_path):
+    from kg.ns import FKG
+    from rdflib.namespace import RDF
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "one.txt").write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    res = run_kg("build", tmp_path / "old", "--out", out, "--no-html")
+    assert res.returncode == 0, res.stderr
+    before = (out / "kg.ttl").read_bytes()
+    _many(tmp_path / "new", 1500)
+    killed_mid_run = 0
+    for delay in (1.0, 3.0):
+        killed_mid_run += _build_until_killed(tmp_path / "new", out, delay)
+        after = (out / "kg.ttl").read_bytes()
+        if after != before:   # only possible if the build had finished: then it is the whole new graph
+            g = Graph().parse(data=after, format="turtle")
+            assert len(set(g.subjects(RDF.type, FKG.Article))) >= 1500
+    assert killed_mid_run, "every build finished before it could be killed: use more articles"
+    assert (out / "kg.ttl").read_bytes() == before
+    assert len(Graph().parse(out / "kg.ttl")) > 0
