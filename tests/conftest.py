@@ -213,3 +213,27 @@ def synthetic_triples(n_cases: int = 1000, seed: int = 1) -> set:
         t.add((case, FKG.handledBy, rng.choice(units)))
         t.add((case, FKG.amountLost, Literal(rng.randint(1, 100) * 1000)))
     return t
+
+
+# ---------------------------------------------------------------- places, units, home city:
+# the shared resources (gazetteer loaded once) and a helper that runs the first extractors
+# over an article written in the test.
+@pytest.fixture(scope="session")
+def kg_resources():
+    """One ``Resources`` (gazetteer, tables) for the whole session."""
+    from kg.pipeline import Resources
+    return Resources()
+
+
+@pytest.fixture
+def run_article(kg_resources, tmp_path):
+    """``run_article(text, names=(...))`` → the ``ArticleResult`` of those extractors on
+    ``text`` saved as an article file."""
+    from kg.ingest import read_article
+    from kg.pipeline import Pipeline
+
+    def run(text: str, names=("places", "police_units", "home_city"), stem: str = "t"):
+        path = tmp_path / f"{stem}.txt"
+        path.write_text(text, encoding="utf-8")
+        return Pipeline(names, kg_resources)(read_article(path))
+    return run

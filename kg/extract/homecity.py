@@ -21,7 +21,7 @@ MUNICIPALITIES = ("110000", "120000", "310000", "500000")
 REMOTE = re.compile(r"协助|配合|支持|统一指挥|指导|督办|帮助|赶赴|远赴|奔赴|前往|抓获|押解|窝点|盘踞|锁定|籍")
 TALK = {"city": ("我市", "本市", "市公安局", "市局"), "county": ("我县", "本县", "县公安局", "县局"),
         "province": ("省公安厅", "全省", "我省")}
-DATELINE = re.compile(r"(?:本报|网|日|社)(?:讯|电)")
+DATELINE = re.compile(r"(?:本报[\u4e00-\u9fff]{0,4}?|网|日|社)(?:讯|电)")
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def votes(doc: Doc, gaz, places: list[tuple[int, int, str]], units: list[tuple[i
     if m:   # 本报宁波讯, 新华社北京3月1日电, 重庆法治报…本报讯: places before the dateline
         for s, e, code in places:
             city = city_of(gaz, code)
-            if city and title_end <= s < m.start():
+            if city and title_end <= s and e <= m.end():
                 w[city] += 5
                 strong.add(city)
     talk = {k for k, words in TALK.items() if any(t in doc.text for t in words)}

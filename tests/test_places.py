@@ -1,0 +1,104 @@
+"""Places: gazetteer names disambiguated by context, false hits refused, zones and links."""
+from __future__ import annotations
+
+
+def _places(result) -> dict[str, set[str]]:
+    """Place key → surfaces, over all items."""
+    out: dict[str, set[str]] = {}
+    for d in result.docs:
+        for m in d.labelled("Place"):
+            out.setdefault(m.key, set()).add(m.text)
+    return out
+
+
+def test_places_jiangbei_in_ningbo_and_in_chongqing_are_different(run_article):
+    ningbo = _places(run_article("宁波市民张先生住在江北区,上周在宁波火车站附近丢了钱包。\n", ("places",)))
+    chongqing = _places(run_article("重庆市民李先生住在江北区,上周在解放碑附近丢了钱包。\n", ("places",)))
+    assert "Place/330205" in ningbo and "Place/500105" not in ningbo
+    assert "Place/500105" in chongqing and "Place/330205" not in chongqing
+
+
+def test_places_short_name_follows_the_province_named_before_it(run_article):
+    got = _places(run_article("警方在辽宁朝阳抓获两名嫌疑人,随后押回审查。\n", ("places",)))
+    assert "Place/211300" in got                        # 辽宁省朝阳市
+    assert "Place/110105" not in got and "Place/220104" not in got
+
+
+def test_places_chaoyang_district_of_beijing(run_article):
+    got = _places(run_article("北京市朝阳区一名女子接到冒充客服的电话,被骗3万元。\n", ("places",)))
+    assert "Place/110105" in got and "Place/211300" not in got
+
+
+def test_places_township_counts_under_its_named_county(run_article, kg_resources):
+    got = _places(run_article("近日,弥渡县新街镇一名村民报警称被骗2万元。\n", ("places",)))
+    assert "Place/532925-新街镇" in got                 # the 新街镇 of 弥渡县, not another
+    assert sum(1 for k in got if k.endswith("-新街镇")) == 1
+
+
+def test_places_township_without_its_county_is_not_guessed(run_article):
+    got = _places(run_article("一名男子在新街镇的一家超市门口被民警抓获。\n", ("places",)))
+    assert not any(k.endswith("-新街镇") for k in got)
+
+
+def test_places_township_only_inside_a_station_name_is_no_place(run_article):
+    got = _places(run_article("弥渡县公安局新街派出所民警当天找到了失主。\n", ("places",)))
+    assert "Place/532925" in got
+    assert not any(k.endswith("-新街镇") for k in got)
+
+
+def test_places_person_named_like_a_township_is_no_place(run_article, kg_resources):
+    gaz = kg_resources.gazetteer
+    county = next(d for d in gaz if d.level == "county" and d.name.endswith("县") and not d.historical
+                  and any(c.name == "高峰镇" for c in gaz.children(d.code)))
+    text = f"{county.name}公安局民警高峰介绍,{county.name}今年电诈发案下降。\n"
+    got = _places(run_article(text, ("places",)))
+    assert f"Place/{county.code}" in got
+    assert not any(gaz.get(k.split("/", 1)[1]).level == "township" for k in got)
+
+
+def test_places_word_that_is_also_a_division_needs_strong_evidence(run_article):
+    got = _places(run_article("警方持续推进平安建设,守护一方安宁与和平。\n", ("places",)))
+    assert got == {}
+    got = _places(run_article("兰州安宁警方近日返还了追缴资金。\n", ("places",)))
+    assert "Place/620105" in got                        # 兰州市安宁区, not 安宁市 in Yunnan
+
+
+def test_places_roads_and_estates_named_after_places_are_no_places(run_article):
+    got = _places(run_article("嫌疑人在南京路一家手机店和青岛花园小区之间来回取款。\n", ("places",)))
+    assert "Place/320100" not in got and "Place/370200" not in got
+
+
+def test_places_the_police_word_is_not_the_county_gongan(run_article):
+    got = _places(run_article("公安机关提醒市民,公安民警不会要求转账。\n", ("places",)))
+    assert "Place/421022" not in got
+
+
+def test_places_foreign_country_from_the_gazetteer(run_article):
+    got = _places(run_article("该团伙盘踞在柬埔寨,诱骗国内群众赴缅北从事诈骗。\n", ("places",)))
+    assert "Place/XX-柬埔寨" in got and "Place/XX-缅甸-缅北" in got
+
+
+def test_places_development_zone_by_grammar_with_located_in(run_article):
+    res = run_article("宁波高新区某公司财务人员被冒充老板的骗子骗走20万元。\n", ("places",))
+    doc = res.docs[0]
+    zone = doc.entity("Place/宁波高新技术产业开发区")
+    assert zone is not None and "宁波高新区" in zone.aliases
+    assert any(l.subject == zone.key and l.predicate == "locatedIn" and l.object == "Place/330200"
+               for l in doc.links)
+
+
+def test_places_located_in_the_nearest_named_place_when_not_the_parent(run_article):
+    doc = run_article("警方在广东电白抓获嫌疑人三名。\n", ("places",)).docs[0]
+    # 电白区 is in 茂名市, which the text does not name: the nearest named place is 广东省
+    assert any(l.subject == "Place/440904" and l.predicate == "locatedIn" and l.object == "Place/440000"
+               for l in doc.links)
+    doc = run_article("警方在广东茂名电白抓获嫌疑人三名。\n", ("places",)).docs[0]
+    assert not any(l.subject == "Place/440904" for l in doc.links)   # the parent: rdf.py writes it
+
+
+def test_places_mentions_point_at_their_text(run_article):
+    doc = run_article("山东省淄博市高青县一名居民遭遇刷单诈骗。\n", ("places",)).docs[0]
+    assert doc.mentions
+    for m in doc.mentions:
+        assert doc.text[m.start:m.end] == m.text
+        assert doc.entity(m.key).get("code") == m.key.split("/", 1)[1]

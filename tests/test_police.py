@@ -1,0 +1,104 @@
+"""Police units: fully qualified names, bare forms resolved, partOf and jurisdiction links,
+and one node per unit across articles."""
+from __future__ import annotations
+
+from rdflib import Graph
+
+from kg.ns import FKG
+
+
+def _units(result) -> dict[str, set[str]]:
+    """Unit key → surfaces, over all items."""
+    out: dict[str, set[str]] = {}
+    for d in result.docs:
+        for m in d.labelled("PoliceUnit"):
+            out.setdefault(m.key, set()).add(m.text)
+    return out
+
+
+def _links(result, predicate: str) -> set[tuple[str, str]]:
+    return {(l.subject.split("/", 1)[1], l.object.split("/", 1)[1])
+            for d in result.docs for l in d.links if l.predicate == predicate}
+
+
+def test_police_bare_city_bureau_in_a_county_level_city_is_that_citys(run_article):
+    res = run_article("本报讯 近日,义乌市公安局破获一起电信诈骗案。市公安局提醒广大市民提高警惕。\n")
+    assert _units(res)["PoliceUnit/义乌市公安局"] == {"义乌市公安局", "市公安局"}
+    assert ("义乌市公安局", "330782") in _links(res, "jurisdiction")
+
+
+def test_police_district_branch_is_qualified_with_its_city(run_article):
+    res = run_article("杭州市西湖区公安分局近日打掉一个诈骗团伙,西湖警方抓获嫌疑人12名。\n")
+    units = _units(res)
+    assert units["PoliceUnit/杭州市公安局西湖区分局"] == {"杭州市西湖区公安分局", "西湖警方"}
+    assert ("杭州市公安局西湖区分局", "330106") in _links(res, "jurisdiction")
+    ent = res.docs[0].entity("PoliceUnit/杭州市公安局西湖区分局")
+    assert "杭州市公安局西湖分局" in ent.aliases and "西湖区公安分局" in ent.aliases
+
+
+def test_police_county_bureau_and_its_station_and_squad(run_article):
+    res = run_article("宾阳县公安局古辣派出所接到报警后,联合县公安局刑侦大队迅速展开侦查。\n")
+    units = set(_units(res))
+    assert {"PoliceUnit/宾阳县公安局", "PoliceUnit/宾阳县公安局古辣派出所",
+            "PoliceUnit/宾阳县公安局刑侦大队"} <= units
+    part_of = _links(res, "partOf")
+    assert ("宾阳县公安局古辣派出所", "宾阳县公安局") in part_of
+    assert ("宾阳县公安局刑侦大队", "宾阳县公安局") in part_of
+
+
+def test_police_station_polices_its_township_only_when_named_as_a_place(run_article):
+    named = run_article("家住古辣镇的王女士报警后,宾阳县公安局古辣派出所民警立即止付。\n")
+    assert ("宾阳县公安局古辣派出所", "450126-古辣镇") in _links(named, "jurisdiction")
+    unnamed = run_article("王女士报警后,宾阳县公安局古辣派出所民警立即止付。\n")
+    assert not any(s.endswith("派出所") for s, _ in _links(unnamed, "jurisdiction"))
+
+
+def test_police_county_bureau_under_its_prefecture_bureau_when_written_so(run_article):
+    res = run_article("铁岭市公安局西丰县局反诈中心接到预警后立即行动。\n")
+    units = set(_units(res))
+    assert {"PoliceUnit/铁岭市公安局", "PoliceUnit/西丰县公安局", "PoliceUnit/西丰县公安局反诈中心"} <= units
+    part_of = _links(res, "partOf")
+    assert ("西丰县公安局", "铁岭市公安局") in part_of
+    assert ("西丰县公安局反诈中心", "西丰县公安局") in part_of
+
+
+def test_police_bare_squad_joins_the_unit_named_before_it(run_article):
+    res = run_article("福州市公安局鼓楼分局接警后,刑侦大队民警连夜追踪资金流向。\n")
+    assert "PoliceUnit/福州市公安局鼓楼区分局刑侦大队" in _units(res)
+    assert ("福州市公安局鼓楼区分局刑侦大队", "福州市公安局鼓楼区分局") in _links(res, "partOf")
+
+
+def test_police_foreign_police_polices_its_country(run_article):
+    res = run_article("在柬埔寨警方协助下,专案组将嫌疑人押解回国。\n")
+    assert "PoliceUnit/柬埔寨警方" in _units(res)
+    assert ("柬埔寨警方", "XX-柬埔寨") in _links(res, "jurisdiction")
+
+
+def test_police_generic_words_are_not_units(run_article):
+    res = run_article("全市公安机关成立专案组,民警和警察走访辖区派出所,提醒群众防范诈骗。\n")
+    assert _units(res) == {}
+
+
+def test_police_ministry_and_provincial_department(run_article):
+    res = run_article("按照公安部、浙江省公安厅部署,湖州市公安局开展专项行动。\n")
+    assert {"PoliceUnit/公安部", "PoliceUnit/浙江省公安厅", "PoliceUnit/湖州市公安局"} <= set(_units(res))
+    assert ("浙江省公安厅", "330000") in _links(res, "jurisdiction")
+    assert not any(s == "公安部" for s, _ in _links(res, "jurisdiction"))
+
+
+def test_police_same_bureau_in_two_articles_is_one_node_and_two_jiangbei_are_two(tmp_path):
+    from kg.build import build
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.txt").write_text("宁波江北警方破获诈骗案\n本报讯 近日,宁波市公安局江北分局破获一起诈骗案,"
+                               "家住江北区的陈女士挽回损失。\n", encoding="utf-8")
+    (inp / "b.txt").write_text("重庆江北警方破获诈骗案\n本报讯 近日,重庆市江北区公安分局破获一起诈骗案,"
+                               "宁波市公安局予以协助。\n", encoding="utf-8")
+    report = build([inp], tmp_path / "out", html=False)
+    assert report.ok and not report.skipped
+    g = Graph().parse(tmp_path / "out" / "kg.ttl")
+    ningbo = next(s for s, o in g.subject_objects(FKG.jurisdiction) if str(o).endswith("/place/330200"))
+    assert len(set(g.objects(ningbo, FKG.mentionedIn))) == 2
+    jiangbei = {str(s).rsplit("/", 1)[1]: {str(o).rsplit("/", 1)[1] for o in g.objects(s, FKG.locatedIn)}
+                for s in g.subjects(FKG.locatedIn, None) if str(s).endswith(("/330205", "/500105"))}
+    assert jiangbei == {"330205": {"330200"}, "500105": {"500000"}}
