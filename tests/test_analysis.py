@@ -51,10 +51,12 @@ def test_analysis_key_players_samples_betweenness_on_large_graphs(monkeypatch):
     g = nx.path_graph(60)
     nx.set_node_attributes(g, "Suspect", "type")
     nx.set_node_attributes(g, {v: str(v) for v in g}, "label")
-    monkeypatch.setattr(analysis, "EXACT_BETWEENNESS_LIMIT", 50)
-    monkeypatch.setattr(analysis, "BETWEENNESS_SAMPLE", 20)
+    monkeypatch.setattr(analysis, "BETWEENNESS_BUDGET", 60 * 20)     # n + m = 119: 10 sources
+    monkeypatch.setattr(analysis, "MIN_SAMPLE", 20)
     players = analysis.key_players(g, top=5)
     assert players.sampled == 20
+    monkeypatch.setattr(analysis, "BETWEENNESS_BUDGET", 60 * 119)
+    assert analysis.key_players(g, top=5).sampled is None
     assert len(players.rows) == 5
 
 
