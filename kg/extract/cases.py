@@ -16,7 +16,7 @@ from typing import Optional
 
 from ..model import CaseFrame, Doc, Entity, Mention, entity_key
 from . import register
-from .crimetypes import choose, scores
+from .crimetypes import MIN_SCORE, choose, scores
 from .figures import CaseRules, counts_in, figures_of
 from .money import as_amount
 from .stories import Story, split_stories
@@ -37,11 +37,20 @@ def _keys(mentions: list[Mention]) -> tuple[list[str], list[Evidence]]:
     return keys, ev
 
 
+LEAD_WEIGHT = 0.3         # cues of headings and lead-in paragraphs count less than the story's own
+
+
 def story_type(doc: Doc, story: Story) -> tuple[str, Optional[Mention]]:
     """Crime type of a story from its cues, with the strongest cue as evidence."""
     cues = _in(story, doc, "CrimeCue")
+    core = story.core()
     text = "".join(doc.text[s:e] for s, e in story.spans)
-    label = choose(scores(cues), text)
+    own = [m for m in cues if any(s <= m.start < e for s, e in core)]
+    total = scores(own)
+    weight = LEAD_WEIGHT if max(total.values(), default=0.0) >= MIN_SCORE else 1.0
+    for label, value in scores([m for m in cues if m not in own]).items():
+        total[label] = total.get(label, 0.0) + weight * value
+    label = choose(total, text)
     best = max((m for m in cues if m.get("type") == label), key=lambda m: float(m.get("weight")), default=None)
     return label, best
 
@@ -59,8 +68,12 @@ def pick_lost(money: list[Mention]) -> Optional[Mention]:
     return max(involved, key=lambda m: Decimal(m.get("value")), default=None)
 
 
-def pick_recovered(money: list[Mention]) -> Optional[Mention]:
+def pick_recovered(money: list[Mention], saved: bool = False) -> Optional[Mention]:
+    """What was recovered, stopped or saved; in a story where the police stopped the payment
+    (``saved``), what the victim was about to pay counts when nothing else is said."""
     rec = [m for m in money if m.get("role") == "recovered" and m.get("rank") != "0"]
+    if not rec and saved:
+        rec = [m for m in money if m.get("role") == "attempted"]
     return max(rec, key=lambda m: Decimal(m.get("value")), default=None)
 
 
@@ -75,6 +88,10 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
         if story.in_heading(m.start) or rules.passive_unit(doc.text, m.start, m.end):
             continue
         out.append(m)
+    core = story.core()
+    if any(any(s <= m.start < e for s, e in core) for m in out):
+        # the units of the lead-in only count when the story itself names none
+        out = [m for m in out if any(s <= m.start < e for s, e in core)]
     if not out and home_bureau:
         text = "".join(doc.text[s:e] for s, e in story.spans)
         hit = rules.police.search(text)
@@ -98,9 +115,9 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
     groups, ev_g = _keys(group_ms)
     if not (victims or suspects or groups):
         return None
-    money = _in(story, doc, "Money")
-    lost, rec = pick_lost(money), pick_recovered(money)
+    money = [] if only_group is not None else _in(story, doc, "Money")   # a list's sums are not one gang's
     text = "".join(doc.text[s:e] for s, e in story.spans)
+    lost, rec = pick_lost(money), pick_recovered(money, bool(rules.re["saved"].search(text)))
     core = story.core()
     own = "".join(doc.text[s:e] for s, e in core)
     own_money = [m for m in money if any(s <= m.start < e for s, e in core)]

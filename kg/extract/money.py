@@ -2,12 +2,13 @@
 
 Every amount that :func:`kg.numbers.find_amounts` finds becomes a ``Mention(label="Money")``
 whose attrs hold ``value`` (yuan), ``qualifier``, ``role`` (lost / recovered / frozen /
-involved / seized / rewarded / other), ``rank`` (2 = a stated loss or recovery, 1 = a
+involved / seized / rewarded / attempted / other), ``rank`` (2 = a stated loss or recovery, 1 = a
 payment that was probably lost) and ``total`` (共/累计 said it sums several payments).
 
 The role comes from the cue words of ``kg/data/amount_roles.tsv``: a cue right after the
 amount (``50万元被全额止付``) wins; otherwise the nearest cue before it in its clause, then in
-the sentence. A loss that was only attempted (试图/企图/险些) is no loss.
+the sentence. A loss that was only attempted (试图/打算/险些) is no loss but ``attempted``:
+what a victim was about to pay when the police stepped in is what they saved.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ..numbers import find_amounts
 from . import register
 
 CLAUSE_END = re.compile(r"[。；;！？!?\n,，：:]")
-ATTEMPT = re.compile(r"试图|企图|准备|正要|险些|差点|意图|欲将")
+ATTEMPT = re.compile(r"试图|企图|准备|正要|打算|险些|差点|意图|欲将")
 TOTAL = re.compile(r"(?:共|累计|一共|总计|合计|共计|总共)[^，,。；]{0,8}$")
 WINDOW = 40
 
@@ -68,6 +69,8 @@ def amount_role(cues: list[RoleCue], text: str, start: int, end: int,
             return cue.role, cue.rank, cue.id
     clause_start = _clause_start(text, start, sentence_start)
     hit = _nearest(cues, text[clause_start:start])
+    if ATTEMPT.search(text[clause_start:start]) and (hit is None or hit[0].role in ("lost", "other")):
+        return "attempted", 1, "attempt"
     rank_penalty = 0
     if hit is None:
         hit = _nearest(cues, text[max(sentence_start, start - WINDOW):clause_start])
@@ -75,8 +78,6 @@ def amount_role(cues: list[RoleCue], text: str, start: int, end: int,
     if hit is None:
         return "other", 0, "none"
     cue, _ = hit
-    if cue.role == "lost" and ATTEMPT.search(text[clause_start:start]):
-        return "other", 0, "attempt"
     return cue.role, max(0, cue.rank - rank_penalty), cue.id
 
 

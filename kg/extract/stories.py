@@ -69,8 +69,8 @@ def paragraphs(doc: Doc) -> list[Paragraph]:
         groups = tuple(dict.fromkeys(m.key for m in inside if m.label == "CriminalGroup"
                                      and m.get("specific") == "1"))
         suspects = tuple(dict.fromkeys(m.key for m in inside if m.label == "Suspect"))
-        heading = (line.strip() == doc.title.strip() or
-                   len(line) <= 30 and not HEADING_END.search(line.strip()) and "," not in line)
+        short = len(line) <= 30 if "," not in line else len(line) <= 24
+        heading = line.strip() == doc.title.strip() or short and not HEADING_END.search(line.strip())
         refs = any(m.label in ("CriminalGroup", "PersonRef") for m in inside)
         out.append(Paragraph(s, e, heading, False, victims, groups, victims + groups + suspects, refs))
     return out
@@ -101,19 +101,39 @@ def split_stories(doc: Doc, rules) -> tuple[list[Story], list[Paragraph]]:
             p.stats = True
             stats.append(p)
             continue
+        if current is not None and not p.anchors and not p.refs and (
+                rules.re["new_incident"].search(text) or rules.new_story.search(text)):
+            current, lead = None, []      # 今年6月，某地发生一起…: an incident nobody anchors
+            continue
         if current is None or _opens_story(current, p, text, rules):
             if not p.anchors:
                 lead.append((p.start, p.end))
                 continue
-            current = Story(spans=lead + [(p.start, p.end)], headings=[h for h in lead if h in headings],
-                            leads=[sp for sp in lead if sp not in headings])
-            stories.append(current)
+            told = _told_before(stories, p)
+            if told is not None:          # the same victim again after a subheading
+                current = told
+                current.spans += lead + [(p.start, p.end)]
+                current.headings += [h for h in lead if h in headings]
+            else:
+                current = Story(spans=lead + [(p.start, p.end)], headings=[h for h in lead if h in headings],
+                                leads=[sp for sp in lead if sp not in headings])
+                stories.append(current)
             lead = []
         else:
             current.spans.append((p.start, p.end))
         current.victims += [v for v in p.victims if v not in current.victims]
         current.groups += [g for g in p.groups if g not in current.groups]
     return stories, stats
+
+
+def _told_before(stories: list[Story], p: Paragraph) -> Story | None:
+    """The earlier story whose victims and groups are all this paragraph names."""
+    if not (p.victims or p.groups):
+        return None
+    for st in reversed(stories):
+        if set(p.victims) <= set(st.victims) and set(p.groups) <= set(st.groups):
+            return st
+    return None
 
 
 def _opens_story(current: Story, p: Paragraph, text: str, rules) -> bool:
