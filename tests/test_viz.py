@@ -137,3 +137,9 @@ def test_viz_page_is_the_same_whatever_the_hash_seed(hostile_kg, tmp_path):
         subprocess.run([sys.executable, "-c", code, str(hostile_kg), str(out)], check=True, env=env)
         pages.append((out.read_bytes(), Path(f"{out}.ego.html").read_bytes()))
     assert pages[0] == pages[1] == pages[2]
+
+
+def test_viz_empty_graph_gives_an_empty_page(tmp_path):
+    data = page_data(write_html(set(), tmp_path / "empty.html").read_text(encoding="utf-8"))
+    assert data["nodes"] == [] and data["edges"] == []
+    assert data["summary"] == {"types": [], "crimes": [], "lost": "0 元", "recovered": "0 元"}
