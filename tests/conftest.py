@@ -237,3 +237,20 @@ def run_article(kg_resources, tmp_path):
         path.write_text(text, encoding="utf-8")
         return Pipeline(names, kg_resources)(read_article(path))
     return run
+
+
+# ---------------------------------------------------------------- money, dates, groups, cases:
+# a news item written in the test, with the mentions earlier extractors would have added.
+@pytest.fixture
+def doc_of():
+    """``doc_of(text, mentions=())`` → a one-item ``Doc`` of ``text`` (offsets = positions),
+    its sentences split as ingestion does, with ``mentions`` already on it."""
+    from kg.ingest import split_sentences
+    from kg.model import Article, Doc
+
+    def make(text: str, mentions=(), home_city=None, title: str = ""):
+        art = Article(id="t", source_file="t.txt", path="t.txt", raw=text, content_hash="0")
+        doc = Doc(article=art, item=0, title=title, text=text, offsets=tuple(range(len(text) + 1)),
+                  sentences=tuple(split_sentences(text)), home_city=home_city)
+        return doc.add(mentions=mentions)
+    return make
