@@ -23,7 +23,9 @@ CORPUS = ROOT / "tests" / "corpus" / "heldout"
 ONTOLOGY = ROOT / "ontology"
 SCORER = Path("/work/shared/eval/score.py")
 
-# F1 (entities, relations, cases) and accuracy (home city) must stay above these.
+# F1 (entities, relations, cases) and accuracy (home city) must stay above these: 10 points
+# under the committed code's scores when the corpus was added (entities .928, relations .738,
+# cases .629, home city 13/13). Raise them as the system improves; never lower them to pass.
 FLOORS = {"entities": 0.82, "relations": 0.63, "cases": 0.52, "home_city": 0.90}
 
 CRIME_TYPES = {
