@@ -152,3 +152,19 @@ def test_browser_harness_notices_a_request(browser, tmp_path):
     p.page.wait_for_timeout(200)
     assert p.requests == ["http://example.invalid/x.png"]
     p.page.close()
+
+
+def test_browser_tooltip_shows_hostile_names_as_text(page):
+    xy = page.page.evaluate("""(name) => {
+        const k = window.kgExplorer, n = k.find(name);
+        k.network.focus(n.id, {scale: 1.2, animation: false});
+        const p = k.network.canvasToDOM(k.network.getPosition(n.id));
+        const r = document.getElementById('graph').getBoundingClientRect();
+        return [p.x + r.left, p.y + r.top]; }""", "恶意")
+    page.page.mouse.move(xy[0] - 3, xy[1] - 3)
+    page.page.mouse.move(xy[0], xy[1])
+    page.page.wait_for_selector("div.vis-tooltip", state="visible")
+    tip = page.page.inner_text("div.vis-tooltip")
+    assert tip.startswith('<script>window.__pwned=1</script>恶意 / <img src=x onerror="window.__pwned=2">')
+    assert page.js("document.querySelectorAll('div.vis-tooltip img, div.vis-tooltip script').length") == 0
+    assert page.js("window.__pwned") is None
