@@ -168,3 +168,21 @@ def test_browser_tooltip_shows_hostile_names_as_text(page):
     assert tip.startswith('<script>window.__pwned=1</script>恶意 / <img src=x onerror="window.__pwned=2">')
     assert page.js("document.querySelectorAll('div.vis-tooltip img, div.vis-tooltip script').length") == 0
     assert page.js("window.__pwned") is None
+
+
+def test_browser_five_thousand_nodes_open_and_respond(browser, tmp_path):
+    import time
+    from conftest import synthetic_triples
+    out = write_html(synthetic_triples(1450), tmp_path / "big.html")
+    t0 = time.perf_counter()
+    p = Page(browser, out)
+    loaded = time.perf_counter() - t0
+    assert p.js("window.kgExplorer.nodes.length") > 5000
+    t0 = time.perf_counter()
+    p.page.fill("#search", "嫌疑人77")
+    p.page.click("#search-form button")
+    searched = time.perf_counter() - t0
+    assert p.page.inner_text("#panel h2") == "嫌疑人77"
+    assert p.errors == [] and p.requests == []
+    assert loaded < 30 and searched < 10, (loaded, searched)   # seconds, on a 2-core CI machine
+    p.page.close()
