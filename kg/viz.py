@@ -75,10 +75,10 @@ def explorer_data(view: KGView, *, focus: Optional[str] = None, hops: int = 2,
         g = ego_graph(g, [n.iri for n in found], hops)
     net = _network(view, g, size)
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
-    sentences: list[str] = []
-    sentence_ids: dict[str, int] = {}
+    sentence_ids: dict[str, int] = {}      # each sentence once; edges point to it by index
     for e in edges:
-        e["ev"] = [sentence_ids.setdefault(s, _append(sentences, s)) for s in e.pop("sentences")]
+        e["ev"] = [sentence_ids.setdefault(s, len(sentence_ids)) for s in e.pop("sentences")]
+    sentences = sorted(sentence_ids, key=sentence_ids.get)
     return {
         "nodes": nodes, "edges": edges, "sentences": sentences, "options": json.loads(options),
         "details": {n["id"]: _details(view.nodes[n["iri"]]) for n in nodes},
@@ -86,11 +86,6 @@ def explorer_data(view: KGView, *, focus: Optional[str] = None, hops: int = 2,
         "summary": summary(view, set(g)),
         "focus": focus,
     }
-
-
-def _append(items: list, item) -> int:
-    items.append(item)
-    return len(items) - 1
 
 
 def _network(view: KGView, g, size: str):

@@ -143,3 +143,10 @@ def test_viz_empty_graph_gives_an_empty_page(tmp_path):
     data = page_data(write_html(set(), tmp_path / "empty.html").read_text(encoding="utf-8"))
     assert data["nodes"] == [] and data["edges"] == []
     assert data["summary"] == {"types": [], "crimes": [], "lost": "0 元", "recovered": "0 元"}
+
+
+def test_viz_each_sentence_is_embedded_once(small_kg):
+    data = explorer_data(read_view(load_triples(small_kg)))
+    assert len(data["sentences"]) == len(set(data["sentences"])) == 5
+    shared = [e for e in data["edges"] if e["label"] in ("memberOf", "arrestedIn")]
+    assert len(shared) == 2 and shared[0]["ev"] == shared[1]["ev"]
