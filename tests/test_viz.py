@@ -147,6 +147,6 @@ def test_viz_empty_graph_gives_an_empty_page(tmp_path):
 
 def test_viz_each_sentence_is_embedded_once(small_kg):
     data = explorer_data(read_view(load_triples(small_kg)))
-    assert len(data["sentences"]) == len(set(data["sentences"])) == 5
+    assert len(data["sentences"]) == len(set(data["sentences"])) == 6     # 7 assertions, 6 sentences
     shared = [e for e in data["edges"] if e["label"] in ("memberOf", "arrestedIn")]
     assert len(shared) == 2 and shared[0]["ev"] == shared[1]["ev"]
