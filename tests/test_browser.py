@@ -186,3 +186,12 @@ def test_browser_five_thousand_nodes_open_and_respond(browser, tmp_path):
     assert p.errors == [] and p.requests == []
     assert loaded < 30 and searched < 10, (loaded, searched)   # seconds, on a 2-core CI machine
     p.page.close()
+
+
+def test_browser_panel_marks_both_ends_in_each_sentence(page):
+    page.page.fill("#search", "张某")
+    page.page.click("#search-form button")
+    marks = page.js("[...document.querySelectorAll('#panel blockquote mark')].map(m => m.textContent)")
+    assert {"张某", "深圳"} <= set(marks)          # 深圳 is an altLabel of 深圳市
+    quotes = page.js("[...document.querySelectorAll('#panel blockquote')].map(q => q.textContent)")
+    assert "张某家住深圳。" in quotes                 # marking keeps the text as it was

@@ -107,10 +107,30 @@
       b.type = "button";
       b.addEventListener("click", function () { select(other.id, true); });
       div.appendChild(b);
-      e.ev.forEach(function (i) { div.appendChild(el("blockquote", data.sentences[i])); });
+      var words = n.names.concat(other.names);
+      e.ev.forEach(function (i) { div.appendChild(quote(data.sentences[i], words)); });
       if (!e.ev.length) div.appendChild(el("div", "(no sentence recorded)", "hint"));
       panel.appendChild(div);
     });
+  }
+
+  // A sentence with the names of both ends marked; built from text nodes, never markup.
+  function quote(text, words) {
+    var q = el("blockquote"), i = 0, re = null;
+    words = words.filter(function (w) { return w.length >= 2; })
+                 .sort(function (a, b) { return b.length - a.length; })
+                 .map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    if (words.length) re = new RegExp(words.join("|"), "g");
+    if (re) {
+      var m;
+      while ((m = re.exec(text)) !== null) {
+        if (m.index > i) q.appendChild(document.createTextNode(text.slice(i, m.index)));
+        q.appendChild(el("mark", m[0]));
+        i = m.index + m[0].length;
+      }
+    }
+    if (i < text.length) q.appendChild(document.createTextNode(text.slice(i)));
+    return q;
   }
 
   // ---------------------------------------------------------------- search
