@@ -52,3 +52,10 @@ def test_docs_readme_example_runs(title, cmd, tmp_path, monkeypatch):
 def test_docs_readme_shows_the_screenshot():
     assert "](docs/graph.png)" in section("Exploring the graph")
     assert (README.parent / "docs" / "graph.png").is_file()
+
+
+@pytest.mark.parametrize("command", ["viz", "analyze", "path", "query"])
+def test_docs_commands_have_help_with_an_example(command):
+    r = CliRunner().invoke(main, [command, "--help"])
+    assert r.exit_code == 0 and "Example:" in r.output
+    assert f"kg {command}" in " ".join(section("Exploring the graph").split() + section("Named questions").split())
