@@ -42,6 +42,7 @@ class BuildReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)    # seconds: read, extract, validate, write, html
 
     @property
     def ok(self) -> bool:
@@ -136,18 +137,21 @@ def extraction_fingerprint(names: Sequence[str] = ()) -> str:
 
 def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = True,
           progress: Optional[Progress] = None, pipeline: Optional[Pipeline] = None,
-          store: Optional[Path | str] = None, jobs: int = 1, scheduler: Optional[str] = None) -> BuildReport:
+          store: Optional[Path | str] = None, jobs: int = 1, scheduler: Optional[str] = None,
+          validate: bool = True) -> BuildReport:
     """Build ``out_dir/kg.ttl`` (and ``graph.html``) from every ``.txt`` under ``inputs``.
 
     With ``store`` the graph is kept in that store folder and only new or changed articles
     are extracted; ``jobs`` worker processes or a Dask ``scheduler`` (``tcp://…`` or
-    ``local``) extract in parallel. The output is the same in every mode.
+    ``local``) extract in parallel. The output is the same in every mode. ``validate=False``
+    skips the SHACL check (pyshacl), which dominates the time of large builds.
     """
     t0 = time.perf_counter()
     report = BuildReport()
     files, skipped = iter_input_files(inputs)
     report.skipped.extend(skipped)
     articles = read_articles(files, report)
+    report.phases["read"] = time.perf_counter() - t0
     if store is not None:
         triples = _build_store(articles, store, report, pipeline, jobs, scheduler, progress)
     else:
@@ -156,8 +160,9 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
             triples |= outcome.triples
         if report.articles:
             triples |= set(_scheme_triples())
+    report.phases["extract"] = time.perf_counter() - t0 - report.phases["read"]
     if report.articles:
-        _write_outputs(triples, Path(out_dir), report, html)
+        _write_outputs(triples, Path(out_dir), report, html, validate)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -217,15 +222,22 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     return triples
 
 
-def _write_outputs(triples: set[tuple], out: Path, report: BuildReport, html: bool) -> None:
+def _write_outputs(triples: set[tuple], out: Path, report: BuildReport, html: bool, validate: bool = True) -> None:
     from .serialize import write_turtle
-    from .validate import validate
     summarize(triples, report)
-    report.violations = validate(triples)
+    t = time.perf_counter()
+    if validate:
+        from .validate import validate as shacl_validate
+        report.violations = shacl_validate(triples)
+        report.phases["validate"] = time.perf_counter() - t
+    t = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     write_turtle(triples, out / "kg.ttl")
     report.outputs.append(str(out / "kg.ttl"))
+    report.phases["write"] = time.perf_counter() - t
     if html:
+        t = time.perf_counter()
         from .viz import write_html
         write_html(triples, out / "graph.html")
         report.outputs.append(str(out / "graph.html"))
+        report.phases["html"] = time.perf_counter() - t

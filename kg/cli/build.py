@@ -24,7 +24,9 @@ from . import main
               help="Extract with this many processes.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT|local",
               help="Extract on a Dask cluster (needs the dask extra).")
-def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler):
+@click.option("--no-validate", is_flag=True,
+              help="Skip the SHACL check of the graph (it takes most of the time of large builds).")
+def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler, no_validate):
     """Read every .txt file under INPUTS (files or folders) and build the knowledge graph.
 
     Example: kg build seeds --out outputs
@@ -33,7 +35,7 @@ def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler):
     from ..build import build as run_build
     bar = _progress_bar(quiet)
     report = run_build(inputs, out_dir, html=not no_html, progress=bar, store=store, jobs=jobs,
-                       scheduler=scheduler)
+                       scheduler=scheduler, validate=not no_validate)
     if bar:
         bar.close()
     if not quiet:
@@ -96,6 +98,7 @@ def _print_report(report) -> None:
         click.echo(f"Store {report.store}: {len(report.added)} added, {len(report.updated)} updated, "
                    f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
     click.echo(f"Triples: {report.triples}")
-    click.echo(f"Time: {report.seconds:.2f} s")
+    phases = ", ".join(f"{k} {v:.1f}" for k, v in report.phases.items())
+    click.echo(f"Time: {report.seconds:.2f} s" + (f" ({phases})" if phases else ""))
     for o in report.outputs:
         click.echo(f"Wrote {o}")
