@@ -134,9 +134,9 @@
   }
 
   // ---------------------------------------------------------------- search
-  var names = document.getElementById("names"), seen = {};
+  var names = document.getElementById("names"), seen = new Set();
   data.nodes.forEach(function (n) {
-    n.names.forEach(function (s) { if (!seen[s]) { seen[s] = true; var o = el("option"); o.value = s; names.appendChild(o); } });
+    n.names.forEach(function (s) { if (!seen.has(s)) { seen.add(s); var o = el("option"); o.value = s; names.appendChild(o); } });
   });
 
   function find(q) {
