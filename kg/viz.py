@@ -8,9 +8,12 @@ the data — so opening the file makes no network request.
 Safety: article text is hostile input. The data is embedded as JSON inside a
 ``<script type="application/json">`` element with ``<``, ``>``, ``&`` and U+2028/9
 escaped, and the page builds every piece of text with ``textContent``, never ``innerHTML``.
+A Content-Security-Policy lets only our two scripts run (by hash) and forbids every fetch.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import importlib.resources
 import json
@@ -181,6 +184,10 @@ def _inline_script(code: str) -> str:
     return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)
 
 
+def _csp_hash(code: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
 def render(data: dict, title: str) -> str:
     """Fill the page template; one pass, so inserted text is never scanned for markers."""
     parts = {
@@ -191,4 +198,6 @@ def render(data: dict, title: str) -> str:
         "app_js": _inline_script(_asset("explorer.js")),
         "data": json_for_html(data),
     }
+    # only these two scripts may run: an injected script or event handler would be refused
+    parts["script_hashes"] = " ".join(_csp_hash(parts[k]) for k in ("vis_js", "app_js"))
     return re.sub(r"{{(\w+)}}", lambda m: parts[m.group(1)], _asset("explorer.html"))

@@ -195,3 +195,14 @@ def test_browser_panel_marks_both_ends_in_each_sentence(page):
     assert {"张某", "深圳"} <= set(marks)          # 深圳 is an altLabel of 深圳市
     quotes = page.js("[...document.querySelectorAll('#panel blockquote')].map(q => q.textContent)")
     assert "张某家住深圳。" in quotes                 # marking keeps the text as it was
+
+
+def test_browser_policy_refuses_a_script_that_got_in(page):
+    """Defence in depth: even a script element that reached the DOM does not run."""
+    page.js("""(() => { const s = document.createElement('script');
+                 s.textContent = 'window.__pwned = 7'; document.body.appendChild(s);
+                 const i = document.createElement('img'); i.setAttribute('onerror', 'window.__pwned = 8');
+                 i.src = 'data:,x'; document.body.appendChild(i); })()""")
+    page.page.wait_for_timeout(200)
+    assert page.js("window.__pwned") is None
+    assert any("Content Security Policy" in e for e in page.errors)

@@ -36,6 +36,8 @@ def test_viz_page_loads_nothing_from_the_network(hostile_page):
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", hostile_page, re.I)
     assert "cdnjs" not in hostile_page and "jsdelivr" not in hostile_page
     assert "default-src 'none'" in hostile_page      # the page forbids itself any fetch
+    policy = re.search(r"script-src ([^;]*);", hostile_page).group(1)
+    assert "unsafe" not in policy and policy.count("'sha256-") == 2
 
 
 def test_viz_hostile_text_never_becomes_markup(hostile_page):
