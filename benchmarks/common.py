@@ -40,11 +40,14 @@ def make_corpus(folder: Path, megabytes: float) -> tuple[list[Path], int]:
     return files, total
 
 
-def run_measured(cmd: list[str]) -> tuple[float, int]:
-    """Run ``cmd``; (wall seconds, peak resident memory in bytes of the process and its children)."""
+def run_measured(cmd: list[str]) -> tuple[float, int, str]:
+    """Run ``cmd``; (wall seconds, peak resident memory in bytes of the process and its children,
+    its standard output)."""
     import psutil
+    import tempfile
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    out = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
     ps, peak = psutil.Process(proc.pid), 0
     while proc.poll() is None:
         try:
@@ -56,7 +59,8 @@ def run_measured(cmd: list[str]) -> tuple[float, int]:
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{proc.stderr.read().decode()[-2000:]}")
-    return seconds, peak
+    out.seek(0)
+    return seconds, peak, out.read().decode("utf-8", "replace")
 
 
 def percentile(values: list[float], p: float) -> float:

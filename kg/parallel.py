@@ -127,6 +127,8 @@ def extract(articles: Sequence[Article], *, pipeline: Optional[Pipeline] = None,
             scheduler: Optional[str] = None) -> Iterator[Outcome]:
     """Outcomes of ``articles`` in input order, serially, with ``jobs`` processes or on Dask."""
     names = pipeline.names if pipeline is not None else None
+    if not articles:
+        return iter(())
     if scheduler:
         return run_dask(articles, scheduler, jobs if jobs > 1 else 0, names)
     if jobs > 1 and len(articles) > 1:

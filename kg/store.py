@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 from .errors import StoreError
-from .ns import FKG, FKGC, FKGR, XSD
+from .ns import FKG, FKGC, FKGR, RDF, XSD
 from .serialize import FORMATS, PREFIXES, atomic_path, sorted_triples, to_ox
 
 FINGERPRINT_FILE = "fraudkg-store.json"
@@ -149,6 +149,24 @@ class GraphStore:
         return {(conv(q.subject), conv(q.predicate), conv(q.object))
                 for q in self.ox.quads_for_pattern(None, None, None, None)}
 
+    def type_triples(self) -> set[tuple]:
+        """The ``rdf:type`` statements of the union, as rdflib triples (for summaries)."""
+        p = ox.NamedNode(str(RDF.type))
+        return {(from_ox(q.subject), RDF.type, from_ox(q.object)) for q in self.ox.quads_for_pattern(None, p, None, None)}
+
+    def count_instances(self, cls: URIRef) -> int:
+        """How many distinct subjects have ``rdf:type cls``."""
+        return len({q.subject for q in self.ox.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
+                                                                 ox.NamedNode(str(cls)), None)})
+
+    def write_turtle(self, path: Path | str, triples: Optional[set] = None) -> None:
+        """The union graph as Turtle, in the order of :func:`kg.serialize.sorted_triples` (so the
+        same bytes as a build without a store), written atomically."""
+        ordered = sorted(self.ox_triples() if triples is None else triples, key=_triple_key)
+        data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(data)
+
     def export(self, fmt: str, out: Optional[Path | str] = None) -> bytes:
         """Serialise the store: ``ttl``/``nt``/``jsonld`` as the union graph (sorted), ``nq``/``trig``
         with the named graphs. Written atomically to ``out`` when given; returns the bytes."""
@@ -178,6 +196,21 @@ class GraphStore:
     def size_on_disk(self) -> int:
         """Bytes used by the store folder."""
         return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+
+
+def _term_key(x) -> tuple:
+    """The sort key :mod:`kg.serialize` gives the rdflib term of ``x``."""
+    if isinstance(x, ox.NamedNode):
+        return ("URIRef", x.value, "", "")
+    if isinstance(x, ox.BlankNode):
+        return ("BNode", x.value, "", "")
+    lang = x.language or ""
+    dt = x.datatype.value
+    return ("Literal", x.value, lang, "" if lang or dt == _XSD_STRING else dt)
+
+
+def _triple_key(t: ox.Triple) -> tuple:
+    return (_term_key(t.subject), _term_key(t.predicate), _term_key(t.object))
 
 
 def _quad_key(q: ox.Quad) -> tuple:

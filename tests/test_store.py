@@ -137,3 +137,12 @@ def test_store_refuses_a_folder_that_is_not_a_store(tmp_path):
     from kg.errors import StoreError
     with pytest.raises(StoreError):
         GraphStore(tmp_path, read_only=True)
+
+
+def test_store_fast_path_writes_the_same_kg_ttl(pipeline, small_corpus, tmp_path):
+    """Without SHACL and HTML, kg.ttl is written straight from the store's terms: same bytes."""
+    store = tmp_path / "store"
+    slow = build([small_corpus], tmp_path / "slow", html=False, pipeline=pipeline, store=store)
+    fast = build([small_corpus], tmp_path / "fast", html=False, pipeline=pipeline, store=store, validate=False)
+    assert (tmp_path / "fast" / "kg.ttl").read_bytes() == (tmp_path / "slow" / "kg.ttl").read_bytes()
+    assert (fast.triples, fast.items, fast.entities, fast.cases) == (slow.triples, slow.items, slow.entities, slow.cases)
