@@ -72,7 +72,8 @@ def heldout_result(tmp_path_factory) -> dict:
         src = work / "in" / article.stem
         src.mkdir(parents=True)
         shutil.copy(article, src)
-        report = build([src], work / "out" / article.stem, html=False, pipeline=pipeline)
+        report = build([src], work / "out" / article.stem, html=False, pipeline=pipeline,
+                       validate=False)       # the SHACL check does not change the graph
         assert not report.skipped, report.skipped
         graphs.append(work / "out" / article.stem / "kg.ttl")
     preds = score.read_rdf(graphs, ONTOLOGY)
