@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.resources
 import multiprocessing
 import queue
+import re
 import shutil
 import tempfile
 import threading
@@ -55,7 +56,7 @@ def evaluate(store, query: str, accept: Optional[str], max_rows: int,
     try:
         res = store.query(query, **kwargs)
     except SyntaxError as e:
-        return _error(400, f"Malformed query (this endpoint is read-only: updates are refused): {e}")
+        return _error(400, f"Malformed query: {e}")
     except (OSError, ValueError) as e:
         return _error(400, f"Query failed: {e}")
     if isinstance(res, (ox.QuerySolutions, ox.QueryBoolean)):
@@ -161,6 +162,15 @@ class WorkerPool:
 
 
 # ---------------------------------------------------------------------------- HTTP side
+_PROLOGUE = re.compile(r"\s*(?:#[^\n]*\n\s*|(?:PREFIX\s+[\w.-]*:|BASE)\s*<[^>]*>\s*)*", re.I)
+_UPDATE = re.compile(r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
+
+
+def looks_like_update(text: str) -> bool:
+    """Whether a request sent as a query is a SPARQL update (refused with 403, not a parse error)."""
+    return bool(_UPDATE.match(text, _PROLOGUE.match(text).end()))
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "FraudKG-SPARQL/1"
     pool: WorkerPool
@@ -222,6 +232,8 @@ class _Handler(BaseHTTPRequestHandler):
         queries = params.get("query") or []
         if len(queries) != 1:
             return self._send(_error(400, "Give exactly one query parameter."))
+        if looks_like_update(queries[0]):
+            return self._send(_error(403, "This endpoint is read-only: SPARQL updates are refused."))
         self._send(self.pool.run(queries[0], self.headers.get("Accept"),
                                  params.get("default-graph-uri", ()), params.get("named-graph-uri", ())))
 

@@ -109,7 +109,8 @@ def test_serve_refuses_updates(server):
     assert _status(_post, f"{server.url}/sparql", update.encode(), "application/sparql-update") == 403
     assert _status(_post, f"{server.url}/sparql", urlencode({"update": update}).encode(),
                    "application/x-www-form-urlencoded") == 403
-    assert _status(_get, f"{server.url}/sparql?{urlencode({'query': update})}") == 400
+    assert _status(_get, f"{server.url}/sparql?{urlencode({'query': update})}") == 403
+    assert _status(_get, f"{server.url}/sparql?{urlencode({'query': 'SELECT ?x WHERE {'})}") == 400
     _, _, body = _get(f"{server.url}/sparql?{urlencode({'query': COUNT_PEOPLE})}")
     assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "60"
 
