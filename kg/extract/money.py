@@ -47,9 +47,14 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
     return start
 
 
+ACTIONS = ("recovered", "frozen", "seized")
+
+
 def _nearest(cues: list[RoleCue], window: str) -> Optional[tuple[RoleCue, int]]:
-    """The before-cue whose match ends closest to the end of ``window``."""
+    """The before-cue whose match ends closest to the end of ``window``; an action
+    (冻结, 返还…) earlier in the window wins over the noun it acts on (冻结涉案资金40万元)."""
     best: Optional[tuple[int, int, RoleCue]] = None
+    action: Optional[tuple[int, int, RoleCue]] = None
     for cue in cues:
         if cue.side != "before":
             continue
@@ -57,6 +62,10 @@ def _nearest(cues: list[RoleCue], window: str) -> Optional[tuple[RoleCue, int]]:
             cand = (m.end(), m.end() - m.start(), cue)
             if best is None or cand[:2] > best[:2]:
                 best = cand
+            if cue.role in ACTIONS and (action is None or cand[:2] > action[:2]):
+                action = cand
+    if best is not None and best[2].role == "involved" and action is not None:
+        best = action
     return (best[2], best[0]) if best else None
 
 
