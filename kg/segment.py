@@ -15,7 +15,7 @@ import threading
 from functools import lru_cache
 from typing import Optional
 
-__all__ = ["Segmenter", "default", "tokenize", "word_freq"]
+__all__ = ["Segmenter", "default", "pos_tokenize", "tokenize", "word_freq"]
 
 
 class Segmenter:
@@ -24,6 +24,7 @@ class Segmenter:
     def __init__(self, user_words: Optional[list[tuple[str, int]]] = None) -> None:
         self._user_words = user_words
         self._tok = None
+        self._pos = None
         self._lock = threading.Lock()
 
     def _tokenizer(self):
@@ -60,6 +61,21 @@ class Segmenter:
             pos = end
         return out
 
+    def pos_tokenize(self, text: str) -> list[tuple[str, str, int, int]]:
+        """``(word, flag, start, end)`` with jieba's part-of-speech flags (slow: short texts only)."""
+        if self._pos is None:
+            tok = self._tokenizer()                # imports jieba itself before jieba.posseg
+            import jieba.posseg
+            self._pos = jieba.posseg.POSTokenizer(tok)
+        out, pos = [], 0
+        for pair in self._pos.cut(text, HMM=True):
+            end = pos + len(pair.word)
+            if text[pos:end] != pair.word:
+                raise ValueError(f"segmenter offsets drifted at {pos}: {pair.word!r}")
+            out.append((pair.word, pair.flag, pos, end))
+            pos = end
+        return out
+
     def freq(self, word: str) -> int:
         """How often ``word`` occurs in jieba's dictionary (0 when it is not a word)."""
         return self._tokenizer().FREQ.get(word, 0) or 0
@@ -80,6 +96,11 @@ def default() -> Segmenter:
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """Segment ``text`` with the shared segmenter: ``[(word, start, end), ...]``."""
     return default().tokenize(text)
+
+
+def pos_tokenize(text: str) -> list[tuple[str, str, int, int]]:
+    """Segment ``text`` with part-of-speech flags: ``[(word, flag, start, end), ...]``."""
+    return default().pos_tokenize(text)
 
 
 def word_freq(word: str) -> int:

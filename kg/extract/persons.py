@@ -261,6 +261,7 @@ def _role(text: str, nm: _Name, lex: _Lexicon) -> Optional[str]:
 # ------------------------------------------------------------------ companies as victims
 def _org_victims(doc: Doc, lex: _Lexicon, taken) -> tuple[list[Mention], list[Entity]]:
     text, mentions, entities = doc.text, [], []
+    units = [(m.start, m.end) for m in doc.mentions if m.label in ("PoliceUnit", "Organization")]
     for m in ORG_VICTIM.finditer(text):
         s, e = m.start(1), m.end(2)
         cut = ORG_LEFT_STOP.match(text, s, m.end(1) - 1)
@@ -270,7 +271,7 @@ def _org_victims(doc: Doc, lex: _Lexicon, taken) -> tuple[list[Mention], list[En
         core = re.sub(r"^(?:某|一家?)", "", name)
         if len(core) < 4 or name.startswith(("该", "此", "本", "其", "这", "那", "我", "贵")):
             continue
-        if any(ts <= s < te for ts, te in taken):
+        if any(ts < e and s < te for ts, te in units):
             continue
         key = entity_key("Victim", name, scope=doc.article.id)
         entities.append(Entity(key, "Victim", name, frozenset(), (("kind", "organization"),)))

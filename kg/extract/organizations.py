@@ -1,0 +1,267 @@
+"""Organisations other than the police: banks and branches, companies, government
+departments, courts, telecom operators, schools.
+
+Three passes over the item, longest names first, none inside a police unit or a victim:
+
+1. names of national organisations known by several names (``kg/data/org_names.tsv``:
+   ``建设银行``/``建行`` → 中国建设银行), with a branch written after a bank
+   (``农业银行XX支行`` → 中国农业银行XX支行, the printed form as alias);
+2. telecom operators after a place (``XX电信`` → alias 中国电信XX分公司) and bare operators
+   listed together (``电信、移动、联通``);
+3. names that end in an organisation word (``kg/data/org_suffixes.tsv``: 银行, 有限公司,
+   大学, 检察院, 交通局…), running left to a stop word. A bare ``市交通局``/``省检察院`` is
+   qualified with the item's home city or its province, and ``检察院`` is canonically
+   ``人民检察院``. ``kg/data/not_org.tsv`` rejects police bodies, newspapers and generic talk.
+
+Keys are ``Organization/<canonical name>``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..model import Doc, Entity, Mention, entity_key
+from . import register
+
+HAN_RUN = 30
+STOP = re.compile(r"与|和|及|、|联合|会同|协调|携手|走进|来到|前往|联系|邀请|通过|经过|根据|依托|组织|召开|成立|"
+                  r"到|在|向|对|由|是|为|被|将|把|等|同|据|了|日|讯|的|从|给|让|接到|称|于|或|属|并|也|还|即|"
+                  r"请|个|家|张|笔|位|名|有|去|往|至|以|用|让|当|和")
+OPERATORS = {"电信": "中国电信", "移动": "中国移动", "联通": "中国联通", "广电": "中国广电"}
+OPERATOR_LIST = re.compile(r"(电信|移动|联通|广电)(?=[、和与及](?:电信|移动|联通|广电))|(?<=(?:电信|移动|联通|广电)[、和与及])(电信|移动|联通|广电)")
+QUALIFIERS = {"我市": "市", "本市": "市", "该市": "市", "我省": "省", "本省": "省",
+              "我区": "区", "该区": "区", "本区": "区", "我县": "县", "该县": "县", "本县": "县"}
+NOT_NAME_POS = frozenset("vpcdufrxyeoqz")          # jieba flags that do not start a name
+BRANCH = re.compile(r"([\u4e00-\u9fff]{1,10}?)(支行|分行|分理处|储蓄所|分公司)(营业部)?")
+
+
+@dataclass(frozen=True)
+class _Org:
+    start: int
+    end: int
+    canonical: str
+    aliases: tuple[str, ...]
+    kind: str
+    rule: str
+
+
+class _Tables:
+    def __init__(self, resources) -> None:
+        self.known: dict[str, tuple[str, str, str, bool]] = {}      # surface -> canonical, kind, id, branches
+        for r in resources.table("org_names"):
+            for surface in [r["canonical"], *filter(None, r["aliases"].split("|"))]:
+                self.known[surface] = (r["canonical"], r["kind"], r["id"], r["branches"] == "yes")
+        self.known_re = re.compile("|".join(sorted(map(re.escape, self.known), key=len, reverse=True)))
+        self.suffixes = sorted(resources.table("org_suffixes"), key=lambda r: -len(r["suffix"]))
+        self.suffix_re = re.compile("|".join(re.escape(r["suffix"]) for r in self.suffixes))
+        self.suffix_row = {r["suffix"]: r for r in self.suffixes}
+        self.never = [(r["word"], r["match"]) for r in resources.table("not_org")]
+        self.gazetteer = resources.gazetteer
+
+    def rejected(self, name: str, whole: bool = True) -> bool:
+        """True when ``name`` (``whole``: the full name, else a part of it) is not an organisation."""
+        for word, how in self.never:
+            if (how == "exact" and whole and name == word) or (how == "prefix" and name.startswith(word)) \
+                    or (how == "contains" and word in name):
+                return True
+        return False
+
+
+@register("organizations")
+def make_organizations(resources):
+    tables: Optional[_Tables] = None
+
+    def organizations(doc: Doc) -> Doc:
+        nonlocal tables
+        tables = tables or _Tables(resources)
+        return _annotate(doc, tables)
+
+    return organizations
+
+
+def _annotate(doc: Doc, t: _Tables) -> Doc:
+    blocked = [(m.start, m.end) for m in doc.mentions if m.label in ("PoliceUnit", "Victim", "Suspect", "PoliceOfficer")]
+    found = _known(doc.text, t) + _operators(doc) + _by_suffix(doc, t)
+    chosen: list[_Org] = []
+    for org in sorted(found, key=lambda o: (-(o.end - o.start), o.start)):
+        if any(s < org.end and org.start < e for s, e in blocked):
+            continue
+        if any(c.start < org.end and org.start < c.end for c in chosen):
+            continue
+        chosen.append(org)
+    mentions, entities = [], {}
+    for org in sorted(chosen, key=lambda o: o.start):
+        key = entity_key("Organization", org.canonical)
+        surface = doc.text[org.start:org.end]
+        aliases = frozenset({surface, *org.aliases} - {org.canonical})
+        ent = Entity(key, "Organization", org.canonical, aliases, (("kind", org.kind),))
+        entities[key] = entities[key].merged(ent) if key in entities else ent
+        mentions.append(Mention(org.start, org.end, surface, "Organization", org.rule, key, (("kind", org.kind),)))
+    return doc.add(mentions=mentions, entities=entities.values())
+
+
+def _known(text: str, t: _Tables) -> list[_Org]:
+    out = []
+    for m in t.known_re.finditer(text):
+        canonical, kind, rule_id, branches = t.known[m.group()]
+        end, name, aliases = m.end(), canonical, ()
+        b = BRANCH.match(text, end) if branches else None
+        if b and not STOP.search(b.group(1)) and not t.rejected(b.group(1)):
+            end = b.end()
+            name = canonical + b.group(1) + b.group(2)
+            aliases = (text[m.start():b.end(2)],)
+            rule_id += ".branch"
+        out.append(_Org(m.start(), end, name, aliases, kind, f"org.{rule_id}"))
+    return out
+
+
+def _operators(doc: Doc) -> list[_Org]:
+    text, out = doc.text, []
+    places = {m.end: m for m in doc.mentions if m.label == "Place"}
+    for k in re.finditer("电信|移动|联通|广电", text):
+        p = places.get(k.start())
+        if p is not None and not re.match(r"诈骗|网络|支付|客服|电话|号码", text[k.end():k.end() + 2]):
+            name = text[p.start:k.end()]
+            alias = f"{OPERATORS[k.group()]}{p.text}分公司"
+            out.append(_Org(p.start, k.end(), name, (alias,), "telecom", "org.operator.place"))
+    for k in OPERATOR_LIST.finditer(text):
+        word = k.group(1) or k.group(2)
+        out.append(_Org(k.start(), k.end(), OPERATORS[word], (), "telecom", "org.operator.list"))
+    return out
+
+
+def _by_suffix(doc: Doc, t: _Tables) -> list[_Org]:
+    from ..segment import word_freq
+    text, out = doc.text, []
+    for m in t.suffix_re.finditer(text):
+        row = t.suffix_row[m.group()]
+        if row["kind"] == "bank" and text[m.end():m.end() + 1] == "卡":
+            continue                                    # 银行卡
+        government = row["kind"] in ("government", "association", "court")
+        start = _trim(text, _left_edge(text, m.start()), m.start(), keep_last=government)
+        name = text[start:m.end()]
+        core = text[start:m.start()]
+        bare = _unqualified(core)
+        if len(bare) < int(row["min_core"] or 0) or t.rejected(_unqualified(name)) or t.rejected(bare, whole=False):
+            continue
+        placed = any(p.label == "Place" and p.start == start for p in doc.mentions)
+        if row["suffix"] in ("办", "委员会") and not placed and not re.match(r"[市省区县州]|国家|中央|我|本|该", core):
+            continue                                    # 举办, 委员会: a body names its level
+        if len(row["suffix"]) == 1 and (_word_ending(name) or word_freq(text[m.start():m.end() + 1])):
+            continue                                    # 格局, 大局, 局面, 举办: words, not bodies
+        if row["kind"] in ("company", "bank") and not placed and _generic(bare):
+            continue                                    # 科技公司, 股票公司: no name at all
+        canonical = OPERATORS.get(core) or _canonical(doc, t, name, row, placed, start)
+        aliases = tuple({name} - {canonical})
+        out.append(_Org(start, m.end(), canonical, aliases, row["kind"], f"org.{row['id']}"))
+    return out
+
+
+def _left_edge(text: str, end: int) -> int:
+    """Where a name ending at ``end`` starts: back over Chinese characters to a stop word."""
+    start = end
+    while start > 0 and end - start < HAN_RUN and "\u4e00" <= text[start - 1] <= "\u9fff":
+        start -= 1
+    cut = None
+    for s in STOP.finditer(text, start, end):
+        cut = s.end()
+    return cut if cut is not None else start
+
+
+def _word_ending(name: str) -> bool:
+    """True when the last character joins its neighbour into an ordinary word (格局, 大局)."""
+    from ..segment import tokenize, word_freq
+    last = tokenize(name[-4:])[-1][0]
+    return len(last) == 2 and word_freq(last) > 0
+
+
+def _unqualified(name: str) -> str:
+    for word in QUALIFIERS:
+        if name.startswith(word):
+            return name[len(word) - 1:]                 # 我市交通局 → 市交通局
+    return name
+
+
+def _generic(core: str) -> bool:
+    """A core that is one ordinary word (股票, 科技, 行业) names no particular company."""
+    from ..segment import pos_tokenize, word_freq
+    tokens = pos_tokenize(core) if core else []
+    return len(tokens) <= 1 and (not core or word_freq(core) >= 500)
+
+
+def _trim(text: str, start: int, end: int, keep_last: bool = False) -> int:
+    """Drop verbs, pronouns and particles in front of a name (配合市委宣传部 → 市委宣传部).
+
+    A name that opens with an organisation word (国务院…) is kept whole; 我市/该区 stay as
+    the qualifier they are."""
+    if end - start < 2:
+        return start
+    from ..segment import pos_tokenize
+    tokens = pos_tokenize(text[start:end])
+    if tokens and tokens[0][1] == "nt":
+        return start
+    cut = start
+    if keep_last and len(tokens) > 1:
+        tokens = tokens[:-1]                            # 执法局, 管理委员会: the verb is the name
+    for word, flag, s, e in tokens:
+        if word in QUALIFIERS:
+            cut = start + s
+        elif word != "某" and (flag[:1] in NOT_NAME_POS and flag != "vn" or flag in ("i", "l")):
+            cut = start + e
+    return cut
+
+
+def _county_before(doc: Doc, pos: int) -> Optional[str]:
+    """Full name of the last county-level place named before ``pos``."""
+    for m in sorted((m for m in doc.mentions if m.label == "Place" and m.end <= pos), key=lambda m: -m.end):
+        ent = doc.entity(m.key)
+        if ent is not None and ent.get("level") == "county":
+            return ent.label
+    return None
+
+
+def _canonical(doc: Doc, t: _Tables, name: str, row: dict[str, str], placed: bool,
+               start: Optional[int] = None) -> str:
+    """The canonical form: 检察院 → 人民检察院; a bare 市/省/区 form qualified by the home city."""
+    suffix, expand = row["suffix"], row["expand"]
+    if expand and not name.endswith(expand) and not name.startswith("最高"):
+        name = name[: -len(suffix)] + expand
+    for word, level in QUALIFIERS.items():
+        if name.startswith(word):
+            name = level + name[len(word):]
+    if row["qualify"] == "no" or placed:
+        return name
+    if name[:1] in ("区", "县") and start is not None:
+        county = _county_before(doc, start)             # 该区交通局: the district named last
+        if county and county.endswith(name[0]):
+            return county + name[1:]
+    home = _home(doc, t) if doc.home_city else None
+    if home is None:
+        return name
+    local, city, province = home
+    if row["qualify"] == "short":
+        return re.sub(r"(市|县|区|自治县)$", "", local) + name
+    if name.startswith("市") and city:
+        return city + name[1:]
+    if name.startswith("省") and province:
+        return province + name[1:]
+    if name[:1] in ("区", "县") and local.endswith(name[0]):
+        return local + name[1:]
+    if not re.match(r"中国|中华|国家|国务院|中央|全国|最高|[市省区县州]", name):
+        return local + name
+    return name
+
+
+def _home(doc: Doc, t: _Tables) -> Optional[tuple[str, str, str]]:
+    """(home division, nearest enclosing 市, province) names of the item's home city."""
+    code = doc.home_city.split("/", 1)[1]
+    try:
+        chain = t.gazetteer.chain(code)
+        local = t.gazetteer.get(code).name
+    except KeyError:
+        return None
+    names = [d.name for d in chain] + [local]
+    city = next((n for n in reversed(names) if n.endswith("市")), "")
+    province = next((d.name for d in chain if d.level == "province"), "")
+    return local, city, province
