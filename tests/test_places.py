@@ -102,3 +102,10 @@ def test_places_mentions_point_at_their_text(run_article):
     for m in doc.mentions:
         assert doc.text[m.start:m.end] == m.text
         assert doc.entity(m.key).get("code") == m.key.split("/", 1)[1]
+
+
+def test_places_given_name_after_a_surname_is_no_place(run_article):
+    got = _places(run_article("金华市民王永康接到冒充客服的电话,被骗2万元。\n", ("places",)))
+    assert "Place/330700" in got and "Place/330784" not in got
+    got = _places(run_article("市委提出建设平安义乌,市公安局全力推进。\n", ("places",)))
+    assert "Place/330782" in got                        # 安 ends 平安 here, it is no surname

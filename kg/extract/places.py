@@ -47,6 +47,9 @@ class PlaceRules:
         self.after = tuple(cues.get("after", ()))
         self.not_after = tuple(cues.get("not_after", ()))
         self.inside_unit = tuple(cues.get("inside_unit", ()))
+        # surnames that are also prepositions (向永康, 于义乌) do not mark a person's name
+        self.surnames = {r["surname"] for r in resources.table("surnames")
+                         if r.get("tier") == "common"} - set("向于经自在从到")
         zones = sorted(resources.table("zone_suffixes"), key=lambda r: -len(r["suffix"]))
         self.zones = [(r["suffix"], r["canonical"], r["id"]) for r in zones]
 
@@ -73,6 +76,13 @@ def _anchors(gaz, hits, rules: PlaceRules) -> set[str]:
             out.add(d.code)
             out.update(_ancestors(gaz, d.code))
     return out
+
+
+def _word_before(text: str, s: int) -> bool:
+    """Whether the surname-like character before ``s`` ends an ordinary word (平安义乌: 安 ends
+    平安, so 义乌 is no given name)."""
+    from ..segment import word_freq
+    return s >= 2 and word_freq(text[s - 2:s]) >= 100
 
 
 def _domestic(gaz, codes, ctx: set[str]) -> list[str]:
@@ -127,6 +137,8 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
         return "place.gazetteer.short"
     if adjacent_parent:
         return "place.short.parent"
+    if not unit_after and s >= 1 and text[s - 1] in rules.surnames and not _word_before(text, s):
+        return None   # 王永康, 陈安宁: a given name after a surname, not a place
     if unit_after or text[e:e + 3].startswith(rules.after) or text[max(0, s - 2):s].endswith(rules.before):
         return "place.short.cue"
     if code in full_codes:

@@ -20,6 +20,7 @@ from .homecity import HomeCities, Votes, city_of, remote_sentence, votes
 from .places import PlaceRules, find_places
 
 STATION_KINDS = ("派出所", "警务站", "警务室", "中队", "大队")
+NAMED_KINDS = STATION_KINDS + ("分局",)
 STATION_STOP = set("的了到在至往和与及、各该本全其原")
 # words before 派出所 that are not a station's name (辖区派出所, 推送到对应派出所)
 GENERIC_NAMES = {"辖区", "属地", "当地", "各地", "基层", "所在", "附近", "全市", "全县", "全区", "对应",
@@ -71,6 +72,8 @@ class UnitParser:
         the place extractor left out, e.g. inside a unit's name)."""
         if pos in places:
             return places[pos]
+        if text[pos - 1:pos] in ("市", "州", "县") and pos - 1 in places:   # 黔西南州, 宁波市 after 宁波
+            return places[pos - 1]
         named = {c for _, c in places.values()}
         for n in (5, 4, 3, 2):
             cands = self.gaz.by_name(text[max(0, pos - n):pos]) if pos >= n else []
@@ -142,9 +145,15 @@ class UnitParser:
                 kind = next((k for k in self.kinds if text.startswith(k, p)), None)
                 if kind:
                     return p + len(kind), canon + (ordm.group() if ordm else "") + kind, None
-        for n in (3, 2):   # a place or station name: 铜梁大队, 方岩派出所, 花街中队
+        for n in ((5, 4, 3, 2) if after_unit else (3, 2)):
+            # a place or station name: 铜梁大队, 方岩派出所, 花街中队; right after a bureau
+            # also a branch named after a zone (宁波市公安局高新分局)
             name = text[pos:pos + n]
-            kind = next((k for k in ("派出所", "中队", "大队", "警务站", "警务室") if text.startswith(k, pos + n)), None)
+            kind = next((k for k in NAMED_KINDS if text.startswith(k, pos + n)), None)
+            if kind == "分局" and (not after_unit or pos + n in places or self.gaz.by_name(name)):
+                continue   # 椒江分局 is a district's branch: the head grammar qualifies it
+            if kind not in ("派出所", "分局") and n > 3:
+                continue
             if kind and len(name) == n and _is_name(name) and (after_unit or kind == "派出所"):
                 code = next((c for s, c in places.values() if text[s:s + n] == name and s != pos
                              and self.gaz.get(c).level in ("county", "prefecture")), None)
@@ -197,7 +206,8 @@ def _is_name(name: str) -> bool:
     """A plausible station or squad name: Chinese, no particles, not generic, not cut off
     after an admin suffix (街镇 of 新街镇)."""
     return (all("\u4e00" <= c <= "\u9fff" and c not in STATION_STOP for c in name)
-            and not any(g in name for g in GENERIC_NAMES) and name[0] not in "镇乡街区县市")
+            and not any(g in name for g in GENERIC_NAMES) and name[0] not in "镇乡街区县市"
+            and not (len(name) == 2 and name[1] in "镇乡"))   # 安镇 cut from 长安镇
 
 
 @register("police_units")
