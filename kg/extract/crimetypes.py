@@ -19,7 +19,7 @@ MIN_SCORE = 2.0           # a type needs this much evidence to beat the generic 
 MAX_HITS = 3              # one cue counts at most this often in a span
 OTHER_FRAUD = "其他电信网络诈骗"
 OTHER_CRIME = "其他犯罪"
-FRAUD_WORDS = re.compile(r"诈骗|骗子|被骗|受骗|骗走|骗取|骗局|反诈|电诈")
+FRAUD_WORDS = re.compile(r"诈骗|骗子|被骗|受骗|骗走|骗取|骗局|反诈|电诈|涉诈|劝阻|预警|境外电话")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,112 @@
+"""Tests of kg/extract/cases.py (with stories.py and figures.py): one case per story,
+assembled from its sentences; statistics become figures."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from kg.model import Entity, Mention, entity_key
+
+MINE = ("money", "dates", "crime_types", "cases")
+
+
+@pytest.fixture
+def cases_of(doc_of, kg_resources):
+    """Run money, dates, crime types and cases over a doc whose people and units are given
+    as {surface: key} (every occurrence becomes a mention)."""
+    from kg.pipeline import Pipeline
+    pipe = Pipeline(MINE, kg_resources)
+
+    def run(text, people=None, home_city=None):
+        mentions, entities = [], []
+        for surface, key in (people or {}).items():
+            label = key.split("/")[0]
+            entities.append(Entity(key, label, key.rpartition("/")[2]))
+            for m in re.finditer(re.escape(surface), text):
+                mentions.append(Mention(m.start(), m.end(), surface, label, "test", key))
+        doc = doc_of(text, mentions, home_city=home_city).add(entities=entities)
+        return pipe.process_doc(doc)
+    return run
+
+
+V = lambda name: entity_key("Victim", name, scope="t")        # noqa: E731
+S = lambda name: entity_key("Suspect", name, scope="t")       # noqa: E731
+U = lambda name: entity_key("PoliceUnit", name)               # noqa: E731
+
+
+def test_cases_victim_loss_and_unit(cases_of):
+    doc = cases_of("6月2日,市民刘女士接到自称快递客服的电话,称其包裹丢失可以理赔。"
+                   "刘女士按对方要求操作,共被骗走2.6万元。\n"
+                   "接到报警后,城东派出所民警迅速开展侦查,抓获犯罪嫌疑人孙某。",
+                   {"刘女士": V("刘女士"), "孙某": S("孙某"), "城东派出所": U("某市公安局城东派出所")})
+    (case,) = doc.cases
+    assert case.victims == (V("刘女士"),) and case.suspects == (S("孙某"),)
+    assert case.handled_by == (U("某市公安局城东派出所"),)
+    assert case.crime_type == "冒充电商物流客服诈骗"
+    assert case.amount_lost == Decimal(26000) and case.amount_recovered is None
+    fields = {f for f, *_ in case.evidence}
+    assert {"victim", "suspect", "handledBy", "crimeType", "amountLost"} <= fields
+    for f, value, s, e in case.evidence:
+        if f == "amountLost":
+            assert doc.text[s:e] == "2.6万元"
+
+
+def test_cases_dissuaded_victim_saved_not_lost(cases_of):
+    doc = cases_of("3月5日晚,民警接到预警,辖区居民王女士正在与冒充公安的骗子通话,对方称其涉嫌洗钱。"
+                   "民警赶到后当面劝阻,王女士卡内的8万元还未被转走,避免了损失。",
+                   {"王女士": V("王女士")})
+    (case,) = doc.cases
+    assert case.amount_recovered == Decimal(80000) and case.amount_lost is None
+    assert case.crime_type == "冒充公检法诈骗"
+
+
+def test_cases_statistics_become_figures(cases_of):
+    doc = cases_of("今年以来,全市公安机关共破获电信网络诈骗案件502起,抓获犯罪嫌疑人310名,"
+                   "累计冻结止付涉案资金1.52亿元。\n"
+                   "5月,李先生在网上投资理财被骗,共损失12万元,市公安局反诈中心为其追回4万元。",
+                   {"李先生": V("李先生"), "市公安局反诈中心": U("某市公安局反诈中心")})
+    (case,) = doc.cases
+    assert case.victims == (V("李先生"),)
+    assert (case.amount_lost, case.amount_recovered) == (Decimal(120000), Decimal(40000))
+    measures = {(f.measure, f.value) for f in doc.figures}
+    assert {("casesSolved", Decimal(502)), ("suspectsArrested", Decimal(310)),
+            ("amountFrozen", Decimal(152000000))} <= measures
+    assert all(f.period == "今年以来" for f in doc.figures)
+
+
+def test_cases_a_new_victim_opens_a_new_story(cases_of):
+    doc = cases_of("3月11日,赵女士被人以刷单返利为由骗走3000元。民警随后为其追回3000元。\n"
+                   "3月13日,钱先生接到境外电话,对方让他下载会议软件。民警上门劝阻,他卡里的5万元未被转走。",
+                   {"赵女士": V("赵女士"), "钱先生": V("钱先生")})
+    first, second = doc.cases
+    assert first.victims == (V("赵女士"),) and second.victims == (V("钱先生"),)
+    assert first.crime_type == "刷单返利诈骗" and second.crime_type == "其他电信网络诈骗"
+    assert second.amount_lost is None and second.amount_recovered == Decimal(50000)
+
+
+def test_cases_advice_is_no_story(cases_of):
+    doc = cases_of("警方提醒:\n1、不要相信自称客服的退款电话。\n2、不要向陌生账户转账。")
+    assert doc.cases == () and doc.figures == ()
+
+
+def test_cases_counts_of_a_story(cases_of):
+    doc = cases_of("10月15日,警方摧毁一个诈骗团伙,受害人李某报案称被骗20万元,警方抓获犯罪嫌疑人64名,"
+                   "刑事拘留87名犯罪嫌疑人。",
+                   {"李某": V("李某")})
+    (case,) = doc.cases
+    assert dict(case.counts) == {"suspectsArrested": 64}
+
+
+def test_cases_full_pipeline_names_the_home_bureau(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("女子网购遭遇退款诈骗\n本报讯 近日,杭州市民陈女士接到自称网店客服的电话,"
+                         "称其购买的衣服有质量问题要给她退款。陈女士按对方指引操作后,被骗走4800元。"
+                         "陈女士随即报警,杭州警方立即开展调查。", names=DEFAULT_PIPELINE)
+    cases = [c for d in result.docs for c in d.cases]
+    assert len(cases) == 1
+    case = cases[0]
+    assert case.amount_lost == Decimal(4800)
+    assert case.crime_type == "冒充电商物流客服诈骗"
+    assert any(k.endswith("杭州市公安局") for k in case.handled_by)
