@@ -1,0 +1,277 @@
+"""Canonical names and links of police units (the second half of :mod:`kg.extract.police`).
+
+A :class:`Ref` is one unit mention as the grammar found it: its head, the place in its name
+or the bare 市/县/州/省 before it, the unit it is written under. :func:`resolve_units` turns
+refs into fully qualified names (``<county>公安局``, ``<city>公安局<district>分局``,
+``<unit><department><kind>``), mentions, entities, ``partOf`` and ``jurisdiction`` links.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..model import Doc, Entity, Link, Mention
+from .homecity import MUNICIPALITIES, city_of
+
+STATION_KINDS = ("派出所", "警务站", "警务室", "中队", "大队")
+
+
+@dataclass
+class Ref:
+    """One unit mention before canonicalisation."""
+
+    start: int
+    end: int
+    kind: str                      # ministry/province/bureau/branch/police/sub/local
+    place: Optional[str] = None    # code of the place in its name
+    bare: str = ""                 # 市/县/州/省 of a bare 市公安局
+    parent: Optional["Ref"] = None  # the unit it is part of, when written next to it
+    sub: str = ""                  # department + kind of a sub-unit
+    rule: str = ""
+    name: str = ""                 # canonical, once resolved
+    jurisdiction: Optional[str] = None
+    remote: bool = False
+    aliases: set[str] = field(default_factory=set)
+
+
+def _is_district(d) -> bool:
+    return d.level == "county" and d.name.endswith("区") and d.parent is not None
+
+
+def _short(d) -> str:
+    return next((a for a in d.aliases if 2 <= len(a) < len(d.name)), d.name)
+
+
+def bureau_of(gaz, code: str, head: str = "") -> Optional[tuple[str, str, set[str]]]:
+    """(canonical name, jurisdiction code, extra aliases) of the bureau policing ``code``."""
+    d = gaz.get(code)
+    if code.startswith("XX"):
+        return (d.name + "警方", code, set()) if head not in ("公安厅",) else None
+    if d.level == "province":
+        if head == "公安厅":
+            return d.name + "公安厅", code, set()
+        return (d.name + "公安局", code, set()) if code in MUNICIPALITIES else None
+    if head == "公安厅":
+        return None
+    if d.level == "prefecture":
+        return d.name + "公安局", code, set()
+    if d.level == "county":
+        if _is_district(d):
+            city = gaz.get(d.parent).name
+            return (f"{city}公安局{d.name}分局", code,
+                    {f"{city}公安局{_short(d)}分局", f"{d.name}公安分局", f"{city}{d.name}公安局"})
+        return d.name + "公安局", code, set()
+    return None
+
+
+def _home_bureau(gaz, home: Optional[str], bare: str) -> Optional[tuple[str, str, set[str]]]:
+    if not home:
+        return None
+    d = gaz.get(home)
+    if bare == "省":
+        prov = gaz.chain(home)[-1]
+        return bureau_of(gaz, prov.code, "公安厅")
+    fits = {"市": d.name.endswith("市"), "县": d.name.endswith("县") or d.name.endswith("旗"),
+            "州": d.name.endswith("州")}
+    return bureau_of(gaz, home) if fits.get(bare) else None
+
+
+def _local_place(doc: Doc, r: Ref, places, home: Optional[str], gaz) -> Optional[str]:
+    """The place whose police 当地警方 means: the last city named before it nearby."""
+    sent = doc.sentence_at(r.start)
+    prev = doc.sentence_at(max(0, sent.start - 1))
+    best = None
+    for end, (start, code) in places.items():
+        city = city_of(gaz, code)
+        if prev.start <= start < r.start and city and city != home and (best is None or start > best[0]):
+            best = (start, code)
+    return best[1] if best else None
+
+
+def _context_unit(r: Ref, done: list[Ref]) -> Optional[Ref]:
+    """The bureau or branch a bare sub-unit belongs to: the nearest one named before it,
+    else the first one named after it (an item is usually about one unit)."""
+    units = [p for p in done if p.kind in ("bureau", "branch", "police") and p.name and not p.remote
+             and "公安局" in p.name]
+    before = [p for p in units if p.start < r.start]
+    if before:
+        return max(before, key=lambda p: p.start)
+    after = [p for p in units if p.start > r.start]
+    return min(after, key=lambda p: p.start) if after else None
+
+
+def _canon(doc: Doc, r: Ref, gaz, home, places, done: list[Ref]):
+    """(name, jurisdiction, aliases, parent ref) of one reference, or None."""
+    text = doc.text
+    if r.kind == "ministry":
+        return "公安部", None, {"中华人民共和国公安部"}, None
+    if r.kind == "local":
+        code = _local_place(doc, r, places, home, gaz)
+        r.remote = True
+        got = bureau_of(gaz, code) if code else None
+        return (got[0], got[1], set(), None) if got else None
+    if r.kind != "sub":
+        head = text[r.end - 3:r.end]
+        got = bureau_of(gaz, r.place, head if head == "公安厅" else "") if r.place \
+            else _home_bureau(gaz, home, r.bare)
+        return (got[0], got[1], got[2], r.parent) if got else None
+    if text[max(0, r.start - 2):r.start] == "国家":
+        return None        # 国家反诈中心: the ministry's, usually an app's name
+    parent = r.parent
+    if parent is None and (r.place or r.bare):
+        got = bureau_of(gaz, r.place) if r.place else _home_bureau(gaz, home, r.bare)
+        if got is None:
+            return None
+        # 市交巡警总队 is the city bureau's: link it to that bureau, named or not
+        implied = Ref(r.start, r.start, "bureau", place=got[1], name=got[0], jurisdiction=got[1])
+        return got[0] + r.sub, r.jurisdiction, {text[r.start:r.end]}, implied
+    if parent is None:
+        same = next((p for p in done if p.sub == r.sub and p.name), None)
+        if same is not None:
+            return same.name, same.jurisdiction, set(), same.parent
+        parent = _context_unit(r, done)
+    if parent is None or not parent.name:
+        got = _home_bureau(gaz, home, "市") or _home_bureau(gaz, home, "县")
+        return (got[0] + r.sub, r.jurisdiction, set(), None) if got else None
+    return parent.name + r.sub, r.jurisdiction, set(), parent
+
+
+def _aliases(r: Ref, name: str, surface: str, q: str, aliases: set[str]) -> set[str]:
+    """Other names of a unit: the forms that carry their own toponym, never bare ones."""
+    if r.kind == "sub":   # bare 反诈中心 is no name; 方岩派出所, 铜梁大队 carry a toponym
+        named = r.place or r.jurisdiction or r.sub.endswith(("派出所", "警务站", "警务室"))
+        own = ({surface} if named else set()) | ({q} - {surface} if r.parent is not None else set())
+    elif r.bare or r.kind == "local":
+        own = set()
+    else:
+        own = aliases | {surface, q}
+    return own - {name}
+
+
+def _order(r: Ref) -> int:
+    """Resolution order: bureaus, then sub-units rooted in a named unit or place, then bare
+    sub-units (刑侦大队), which join what was resolved before them."""
+    if r.kind != "sub":
+        return 0
+    while r.parent is not None:
+        r = r.parent
+    return 1 if r.kind != "sub" or r.place or r.bare else 2
+
+
+def resolve_units(doc: Doc, refs: list[Ref], gaz, home: Optional[str], places) -> Doc:
+    """Canonical names, mentions, entities, ``partOf`` and ``jurisdiction`` links.
+
+    Bureaus and branches are resolved first, so a bare sub-unit can join the unit the item
+    is about even when that unit is named after it."""
+    out = _Out(doc, gaz)
+    done: list[Ref] = []
+    qualified: dict[int, str] = {}
+    for r in sorted(refs, key=lambda r: (_order(r), r.start)):
+        got = _canon(doc, r, gaz, home, places, done)
+        if got is None:
+            continue
+        name, juris, aliases, parent = got
+        r.name, r.jurisdiction = name, juris
+        surface = doc.text[r.start:r.end]
+        q = qualified.get(id(r.parent), "") + surface if r.parent is not None else surface
+        qualified[id(r)] = name if r.bare and r.kind != "sub" else q
+        out.unit(r, name, _aliases(r, name, surface, q, aliases))
+        if parent is not None and parent.name and parent.name != name:
+            if parent not in done and parent is not r.parent:
+                out.unit_entity(parent.name, parent.jurisdiction, r.start)
+            out.link(r.start, name, "partOf", f"PoliceUnit/{parent.name}", "unit.partOf.chain")
+        station = _station_township(gaz, r, out.named_places) if r.kind == "sub" else None
+        jur = station or juris
+        if jur and (station or r.kind != "sub" or gaz.get(jur).level != "township") \
+                and (not r.bare or _named_on_page(doc, gaz.get(jur))):
+            out.jurisdiction(r.start, name, jur)
+        done.append(r)
+    done.sort(key=lambda r: r.start)
+    out.links += _branch_links(doc, done)
+    return out.doc()
+
+
+class _Out:
+    """Mentions, entities and links being collected for one item."""
+
+    def __init__(self, doc: Doc, gaz):
+        self.d, self.gaz = doc, gaz
+        self.known_places = {e.key for e in doc.entities if e.type == "Place"}
+        self.named_places = {m.get("code") for m in doc.mentions if m.label == "Place"}
+        self.mentions: list[Mention] = []
+        self.entities: dict[str, Entity] = {}
+        self.links: list[Link] = []
+
+    def entity(self, ent: Entity) -> None:
+        k = ent.key
+        self.entities[k] = self.entities[k].merged(ent) if k in self.entities else ent
+
+    def unit(self, r: Ref, name: str, aliases: set[str]) -> None:
+        key = f"PoliceUnit/{name}"
+        self.entity(Entity(key, "PoliceUnit", name, frozenset(aliases)))
+        attrs = (("canonical", name),) + ((("place", r.place),) if r.place else ())
+        self.mentions.append(Mention(r.start, r.end, self.d.text[r.start:r.end], "PoliceUnit", r.rule, key, attrs))
+
+    def unit_entity(self, name: str, juris: Optional[str], pos: int) -> None:
+        self.entity(Entity(f"PoliceUnit/{name}", "PoliceUnit", name))
+        if juris and _named_on_page(self.d, self.gaz.get(juris)):
+            self.jurisdiction(pos, name, juris)
+
+    def link(self, pos: int, name: str, pred: str, obj: str, rule: str) -> None:
+        sent = self.d.sentence_at(pos)
+        self.links.append(Link(f"PoliceUnit/{name}", pred, obj, rule, sent.start, sent.end))
+
+    def jurisdiction(self, pos: int, name: str, code: str) -> None:
+        self.link(pos, name, "jurisdiction", f"Place/{code}", "unit.jurisdiction")
+        if f"Place/{code}" not in self.known_places:
+            d = self.gaz.get(code)
+            self.entity(Entity(f"Place/{code}", "Place", d.name, frozenset(), (("code", d.code), ("level", d.level))))
+
+    def doc(self) -> Doc:
+        return self.d.add(mentions=self.mentions, entities=list(self.entities.values()), links=_dedup(self.links))
+
+
+def _named_on_page(doc: Doc, d) -> bool:
+    """A unit resolved from a bare form (省公安厅, 市公安局) polices a place the page names."""
+    return any(n in doc.article.raw for n in (d.name, *d.aliases) if len(n) >= 2)
+
+
+def _station_township(gaz, r: Ref, named: set) -> Optional[str]:
+    """The township a station or squad is named after (方岩派出所, 花街中队), when the item
+    names that township as a place within the area of the unit above it."""
+    kind = next((k for k in STATION_KINDS if r.sub.endswith(k)), None)
+    name = r.sub[:-len(kind)] if kind else ""
+    if not 2 <= len(name) <= 3:
+        return None
+    area, up = None, r.parent
+    while up is not None and area is None:
+        area, up = up.jurisdiction, up.parent
+    for code in sorted(c for c in named if c and c in gaz):
+        d = gaz.get(code)
+        if d.level == "township" and d.name.startswith(name) and len(d.name) - len(name) <= 2:
+            if area is None or gaz.is_within(code, area):
+                return code
+    return None
+
+
+def _branch_links(doc: Doc, refs: list[Ref]) -> list[Link]:
+    """A unit is part of the unit whose name is the longest proper prefix of its own, when the
+    item names that unit (福州市公安局晋安分局 → 福州市公安局, 广州市反诈中心 → 广州市公安局)."""
+    names = {r.name for r in refs}
+    out = []
+    for r in refs:
+        whole = max((n for n in names if r.name.startswith(n) and n != r.name), key=len, default=None)
+        if whole:
+            sent = doc.sentence_at(r.start)
+            out.append(Link(f"PoliceUnit/{r.name}", "partOf", f"PoliceUnit/{whole}",
+                            "unit.partOf.name", sent.start, sent.end))
+    return out
+
+
+def _dedup(links: list[Link]) -> list[Link]:
+    seen, out = set(), []
+    for l in links:
+        if (l.subject, l.predicate, l.object) not in seen:
+            seen.add((l.subject, l.predicate, l.object))
+            out.append(l)
+    return out
