@@ -123,3 +123,12 @@ def test_analysis_cli_analyze_and_path(small_kg):
     assert "4 hops" in r.output and "「张某家住深圳。」" in r.output
     r = CliRunner().invoke(main, ["path", str(small_kg), "王女士", "无此人"])
     assert r.exit_code == 2 and "Error: no entity or case is named" in r.output
+
+
+def test_analysis_reads_a_store_folder_like_a_file(small_kg, tmp_path):
+    import pyoxigraph as ox
+    store = ox.Store(str(tmp_path / "store"))
+    store.bulk_load(path=str(small_kg), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://example.org/g/1"))
+    store.flush()
+    del store
+    assert load_triples(tmp_path / "store") == load_triples(small_kg)
