@@ -173,7 +173,9 @@ def _word_ending(name: str) -> bool:
     """True when the last character joins its neighbour into an ordinary word (格局, 大局)."""
     from ..segment import tokenize, word_freq
     last = tokenize(name[-4:])[-1][0]
-    return len(last) == 2 and word_freq(last) > 0
+    if len(last) == 2:
+        return word_freq(last) > 0
+    return len(last) == 3 and word_freq(last) > 0 and word_freq(last[:2]) == 0   # 新格局, not 邮政局
 
 
 def _unqualified(name: str) -> str:
@@ -186,7 +188,10 @@ def _unqualified(name: str) -> str:
 def _generic(core: str) -> bool:
     """A core that is one ordinary word (股票, 科技, 行业) names no particular company."""
     from ..segment import pos_tokenize, word_freq
+    core = re.sub(r"^(?:某|一家|一)", "", core)
     tokens = pos_tokenize(core) if core else []
+    if tokens and tokens[0][1] in ("ns", "nt", "nz", "nr"):
+        return False                                    # 宁波银行: a proper name
     return len(tokens) <= 1 and (not core or word_freq(core) >= 500)
 
 

@@ -36,7 +36,7 @@ ORG_VICTIM = re.compile(
     r"([\u4e00-\u9fff]{2,16}?)(有限责任公司|股份有限公司|有限公司|公司|企业|工厂|商行|合作社)"
     r"(?=(?:财务|会计|出纳|负责人)?(?:被|报警|报案|遭|向[^。]{0,8}报))")
 # Words of harm that make an honorific-named person in the item a victim by default.
-CRIME_WORDS = re.compile(r"诈骗|被骗|骗子|骗局|受骗|盗窃|被盗|遭窃|失窃|抢劫|抢夺|敲诈|勒索|犯罪|嫌疑人|劝阻|止付|涉诈|非法")
+CRIME_WORDS = re.compile(r"诈骗|被骗|骗子|骗局|受骗|盗窃|被盗|遭窃|失窃|抢劫|抢夺|敲诈|勒索|犯罪|嫌疑|作案|劝阻|止付|涉诈|非法")
 ORG_LEFT_STOP = re.compile(r".*(?:接到|发现|称|在|向|对|与|和|及|是|为|被|有|据|了|日|讯|的)")
 ALIAS = re.compile(r"小([\u4e00-\u9fff])(?:的)?(?:全名|本名|真名|大名|名叫|原名|真实姓名)(?:是|叫|为)?")
 

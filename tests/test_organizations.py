@@ -1,0 +1,97 @@
+"""Organisations: banks and branches, departments qualified by the home city, operators,
+and the things that only look like organisations."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from kg.extract import create
+from kg.model import Mention
+
+PIPE = ("places", "police_units", "home_city", "persons", "organizations")
+
+
+def _orgs_of_doc(doc) -> dict[str, frozenset[str]]:
+    return {e.label: e.aliases for e in doc.entities if e.type == "Organization"}
+
+
+def _orgs(result) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for d in result.docs:
+        out.update(_orgs_of_doc(d))
+    return out
+
+
+def _run(kg_resources, doc):
+    return create("organizations", kg_resources)(doc)
+
+
+def test_organizations_bank_short_name_is_canonical(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("民警立即联系建设银行客服,对涉案账户紧急止付。"))
+    orgs = _orgs_of_doc(doc)
+    assert set(orgs) == {"中国建设银行"} and "建设银行" in orgs["中国建设银行"]
+    assert all(m.key == "Organization/中国建设银行" for m in doc.labelled("Organization"))
+
+
+def test_organizations_bank_branch_keeps_its_branch_name(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("她在农业银行杭州西湖支行取款时被柜员劝阻。"))
+    orgs = _orgs_of_doc(doc)
+    assert set(orgs) == {"中国农业银行杭州西湖支行"}
+    assert "农业银行杭州西湖支行" in orgs["中国农业银行杭州西湖支行"]
+
+
+def test_organizations_city_department_is_qualified_by_home_city(run_article):
+    got = _orgs(run_article("杭州市公安局会同市交通局、市教育局开展校园周边交通整治。\n", PIPE))
+    assert {"杭州市交通局", "杭州市教育局"} <= set(got)
+    assert "市交通局" in got["杭州市交通局"]
+
+
+def test_organizations_procuratorate_is_the_peoples_procuratorate(run_article):
+    got = _orgs(run_article("杭州市公安局侦破该案后,已将案件移送省检察院审查起诉。\n", PIPE))
+    assert "浙江省人民检察院" in got and "省检察院" in got["浙江省人民检察院"]
+
+
+def test_organizations_police_units_are_not_organizations(run_article):
+    got = _orgs(run_article("杭州市公安局西湖区分局反诈中心联合中国工商银行开展宣传。\n", PIPE))
+    assert set(got) == {"中国工商银行"}
+
+
+def test_organizations_operators_listed_together(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("警方联合电信、移动、联通三家运营商拦截诈骗电话。"))
+    assert set(_orgs_of_doc(doc)) == {"中国电信", "中国移动", "中国联通"}
+
+
+def test_organizations_operator_after_a_place(kg_resources, doc_of):
+    text = "余杭公安与余杭电信签订合作协议。"
+    place = Mention(5, 7, "余杭", "Place", "test", "Place/330110")
+    doc = _run(kg_resources, doc_of(text, mentions=[place]))
+    orgs = _orgs_of_doc(doc)
+    assert set(orgs) == {"余杭电信"} and "中国电信余杭分公司" in orgs["余杭电信"]
+
+
+def test_organizations_generic_words_are_not_organizations(kg_resources, doc_of):
+    text = ("嫌疑人使用多张银行卡转账,冒充某科技公司客服,并到银行取现。"
+            "该公司负责人称,相关银行已冻结账户,形成了打击治理新格局。据钱江晚报报道。")
+    doc = _run(kg_resources, doc_of(text))
+    assert _orgs_of_doc(doc) == {}
+
+
+def test_organizations_named_company_and_university(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("中心将与浙江大学、杭州海康威视数字技术股份有限公司开展合作。"))
+    assert {"浙江大学", "杭州海康威视数字技术股份有限公司"} <= set(_orgs_of_doc(doc))
+
+
+def test_organizations_verb_before_the_name_is_trimmed(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("民警配合宁波银行工作人员完成止付,并协助浙商银行冻结账户。"))
+    assert set(_orgs_of_doc(doc)) == {"宁波银行", "浙商银行"}
+
+
+ALPHABET = list("中国建设农业工商银行支行分行有限公司大学市省区县交通局检察院电信移动联通、,。的和配合某一家卡 ")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=ALPHABET, max_size=80))
+def test_organizations_mentions_point_at_their_text(kg_resources, doc_of, text):
+    doc = _run(kg_resources, doc_of(text))
+    for m in doc.mentions:
+        assert doc.text[m.start:m.end] == m.text
+        assert doc.entity(m.key) is not None

@@ -1,0 +1,127 @@
+"""Persons: who is named, in which role, where the name ends, who is left out."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from kg.extract import create
+
+PEOPLE = ("Victim", "Suspect", "PoliceOfficer")
+
+
+def _persons(kg_resources, doc):
+    return create("persons", kg_resources)(doc)
+
+
+def _roles(doc) -> dict[str, str]:
+    """Entity label → type, for people."""
+    return {e.label: e.type for e in doc.entities if e.type in PEOPLE}
+
+
+def test_persons_honorific_victim_who_reported(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("近日,家住西湖区的王女士报警称,她在网上刷单被骗3万元。"))
+    assert _roles(doc) == {"王女士": "Victim"}
+
+
+def test_persons_suspect_after_title_and_mou_form(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("经过缜密侦查,民警将犯罪嫌疑人赵某某、钱某抓获。受害人孙某表示感谢。"))
+    assert _roles(doc) == {"赵某某": "Suspect", "钱某": "Suspect", "孙某": "Victim"}
+
+
+def test_persons_mou_victim_by_cue(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("3月1日,派出所接到辖区居民周某报警称,其在网上投资被骗5万元。"))
+    assert _roles(doc) == {"周某": "Victim"}
+
+
+def test_persons_mou_name_does_not_swallow_a_verb(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("诈骗嫌疑人吴某添加了她的微信。随后吴某诱导她投资,最终她被骗8万元。"))
+    assert _roles(doc) == {"吴某": "Suspect"}
+
+
+def test_persons_officer_name_after_minjing_is_not_jingfang(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("接到报警后,民警方立新带着辅警赶到现场,成功劝阻。"))
+    assert _roles(doc) == {"方立新": "PoliceOfficer"}
+    m = next(m for m in doc.mentions if m.label == "PoliceOfficer")
+    assert doc.text[m.start:m.end] == "方立新"
+
+
+def test_persons_officer_two_character_names_stop_before_the_verb(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("派出所所长周明出席活动。民警高峰说,这是一起典型的刷单诈骗。"))
+    assert _roles(doc) == {"周明": "PoliceOfficer", "高峰": "PoliceOfficer"}
+
+
+def test_persons_officer_with_space_and_colon(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("合成作战中心 民警 黄志远:“嫌疑人给受害人发了链接。”"))
+    assert _roles(doc) == {"黄志远": "PoliceOfficer"}
+
+
+def test_persons_police_title_outside_police_is_not_an_officer(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("市交通运输局局长孙建平出席会议,要求加强道路安全。"))
+    assert _roles(doc) == {}
+
+
+def test_persons_reporters_and_correspondents_are_left_out(kg_resources, doc_of):
+    text = "(记者 王大明 通讯员 李小红)民警张建国介绍,近期电信诈骗案件高发。记者 王大明 摄"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"张建国": "PoliceOfficer"}
+
+
+def test_persons_xiao_name_resolves_to_the_full_name(kg_resources, doc_of):
+    text = "辅警小刘正在值班。小刘全名刘子豪,今年25岁。小刘说,劝阻工作最难的是取得信任。"
+    doc = _persons(kg_resources, doc_of(text))
+    ent = next(e for e in doc.entities if e.type == "PoliceOfficer")
+    assert ent.label == "刘子豪" and "小刘" in ent.aliases
+    short = [m for m in doc.mentions if m.text == "小刘"]
+    assert len(short) == 3 and all(m.key == ent.key for m in short)
+
+
+def test_persons_she_refers_back_to_the_victim(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("陈女士接到自称客服的电话后被骗2万元。她随后来到派出所报警。"))
+    victim = next(e for e in doc.entities if e.type == "Victim")
+    refs = [m for m in doc.mentions if m.label == "PersonRef"]
+    assert [(m.text, m.key) for m in refs] == [("她", victim.key)]
+
+
+def test_persons_gaigaizi_refers_to_a_man_not_a_woman(kg_resources, doc_of):
+    text = "李先生与冒充客服的人通话。何女士在一旁看着。该男子随后转账1万元,最终被骗。"
+    doc = _persons(kg_resources, doc_of(text))
+    ref = next(m for m in doc.mentions if m.label == "PersonRef")
+    assert ref.text == "该男子" and ref.get("refers_to") == "李先生"
+
+
+def test_persons_company_victim_is_an_organization_victim(kg_resources, doc_of):
+    text = "3月5日,杭州某贸易有限公司被冒充老板的骗子骗走20万元。"
+    doc = _persons(kg_resources, doc_of(text))
+    ent = next(e for e in doc.entities if e.type == "Victim")
+    assert ent.label == "杭州某贸易有限公司" and ent.get("kind") == "organization"
+
+
+def test_persons_lost_item_owner_and_neighbour_are_not_victims(kg_resources, doc_of):
+    text = ("民警通过相关信息联系上了失主黎女士,钱包交还黎女士手中。"
+            "入户盗窃案发生前,邻居赵女士曾见过一名陌生男子。群众钱女士报警称家中被盗。")
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"钱女士": "Victim"}
+
+
+def test_persons_unnamed_people_are_not_entities(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("一名七旬老人被骗5万元,25名受害人到场领回资金,一位女士表示感谢。"))
+    assert _roles(doc) == {}
+
+
+def test_persons_one_role_per_person(kg_resources, doc_of):
+    text = "犯罪嫌疑人郑某冒充客服。郑某等3名犯罪嫌疑人已被刑事拘留,郑某报警称被同伙骗了。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"郑某": "Suspect"}
+    assert {m.label for m in doc.mentions if m.text == "郑某"} == {"Suspect"}
+
+
+ALPHABET = list("王李张刘陈方高某小女士先生大叔阿姨民警辅警所长局长犯罪嫌疑人受害者报警称被骗抓获全名她他该男子"
+                "公司银行有限交通市省检察院记者通讯员的了在和、,。:“” 0123")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=ALPHABET, max_size=80))
+def test_persons_mentions_point_at_their_text(kg_resources, doc_of, text):
+    doc = _persons(kg_resources, doc_of(text))
+    for m in doc.mentions:
+        assert doc.text[m.start:m.end] == m.text
+        assert m.key is None or doc.entity(m.key) is not None

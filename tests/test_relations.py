@@ -1,0 +1,84 @@
+"""Relations of people: worksFor, livesIn, originPlace, arrestedIn, with rule and evidence."""
+from __future__ import annotations
+
+from kg.extract import create
+from kg.model import Mention
+
+PIPE = ("places", "police_units", "home_city", "persons", "organizations", "relations")
+
+
+def _links(result, predicate: str) -> list[tuple[str, str, str]]:
+    """(subject label, object key, rule) of every link with ``predicate``."""
+    out = []
+    for d in result.docs:
+        labels = {e.key: e.label for e in d.entities}
+        for l in d.links:
+            if l.predicate == predicate:
+                out.append((labels.get(l.subject, l.subject), l.object, l.rule))
+    return out
+
+
+def _relations(kg_resources, doc):
+    return create("relations", kg_resources)(doc)
+
+
+def test_relations_officer_works_for_the_unit_before_the_title(run_article):
+    res = run_article("杭州市公安局西湖区分局北山派出所民警李建华接到报警后赶到现场。\n", PIPE)
+    got = _links(res, "worksFor")
+    assert len(got) == 1
+    name, unit, rule = got[0]
+    assert name == "李建华" and unit.startswith("PoliceUnit/") and unit.endswith("北山派出所")
+    assert rule == "relation.worksFor.title"
+
+
+def test_relations_works_for_with_given_mentions(kg_resources, doc_of):
+    text = "北山派出所民警李建华说,劝阻成功。"
+    unit = Mention(0, 5, "北山派出所", "PoliceUnit", "test", "PoliceUnit/某市公安局北山派出所")
+    officer = Mention(7, 10, "李建华", "PoliceOfficer", "test", "PoliceOfficer/t/李建华")
+    doc = _relations(kg_resources, doc_of(text, mentions=[unit, officer]))
+    assert [(l.subject, l.predicate, l.object) for l in doc.links] == [
+        ("PoliceOfficer/t/李建华", "worksFor", "PoliceUnit/某市公安局北山派出所")]
+    link = doc.links[0]
+    assert (link.start, link.end) == (0, len(text))          # the sentence is the evidence
+
+
+def test_relations_victim_lives_in_the_place_before_her(run_article):
+    res = run_article("近日,杭州市西湖区的王女士报警称,她在网上刷单被骗3万元。\n", PIPE)
+    assert [(n, o) for n, o, _ in _links(res, "livesIn")] == [("王女士", "Place/330106")]
+
+
+def test_relations_resident_lives_in_the_area_of_the_unit(run_article):
+    res = run_article("杭州市公安局西湖区分局接到辖区居民孙先生报警称被骗2万元。\n", PIPE)
+    got = _links(res, "livesIn")
+    assert [(n, o) for n, o, _ in got] == [("孙先生", "Place/330106")]
+    assert got[0][2] == "relation.livesIn.unit_area"
+
+
+def test_relations_suspect_origin_and_shared_origin(run_article):
+    res = run_article("民警在调查中锁定了福建的林某和黄某,二人均有重大作案嫌疑。\n", PIPE)
+    assert sorted((n, o) for n, o, _ in _links(res, "originPlace")) == [
+        ("林某", "Place/350000"), ("黄某", "Place/350000")]
+
+
+def test_relations_origin_after_ji(run_article):
+    res = run_article("警方打掉一个以广东籍男子陈某某为首的诈骗团伙,抓获犯罪嫌疑人5名。\n", PIPE)
+    assert ("陈某某", "Place/440000") in [(n, o) for n, o, _ in _links(res, "originPlace")]
+
+
+def test_relations_suspect_arrested_where_the_police_went(run_article):
+    res = run_article("杭州市公安局专案组民警赴广东省深圳市,于5月3日将犯罪嫌疑人赵某抓获。\n", PIPE)
+    assert [(n, o) for n, o, _ in _links(res, "arrestedIn")] == [("赵某", "Place/440300")]
+
+
+def test_relations_no_arrest_place_without_an_arrest(run_article):
+    res = run_article("杭州市民赵女士在深圳市旅游时接到诈骗电话,被骗2万元。嫌疑人钱某仍在逃。\n", PIPE)
+    assert _links(res, "arrestedIn") == []
+
+
+def test_relations_every_link_has_a_rule_and_keys_declared(run_article):
+    res = run_article("杭州市西湖区的王女士报警称被骗。西湖区分局民警李建华赴广东省深圳市将犯罪嫌疑人赵某抓获。\n", PIPE)
+    for d in res.docs:
+        keys = {e.key for e in d.entities}
+        for l in d.links:
+            assert l.rule and l.subject in keys and l.object in keys
+            assert 0 <= l.start < l.end <= len(d.text)
