@@ -6,6 +6,7 @@ and the others go on. The library reports progress through a callback; it never 
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -148,6 +149,7 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
     """
     t0 = time.perf_counter()
     report = BuildReport()
+    _check_out_dir(Path(out_dir))
     files, skipped = iter_input_files(inputs)
     report.skipped.extend(skipped)
     articles = read_articles(files, report)
@@ -171,6 +173,18 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
         _write_outputs(triples, Path(out_dir), report, html, validate)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _check_out_dir(out: Path) -> None:
+    """Fail before extracting, not after, when the output folder cannot be made or written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise KGError(f"cannot create the output folder: {e.strerror or e}", path=str(out),
+                      hint="choose another --out") from None
+    if not os.access(out, os.W_OK):
+        raise KGError("cannot write to the output folder: permission denied", path=str(out),
+                      hint="choose another --out")
 
 
 def _scheme_triples() -> set[tuple]:

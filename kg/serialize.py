@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
+from .errors import KGError
 from .ns import FKG, FKGC, FKGR, FKGRULE, GEO
 
 PREFIXES = {
@@ -66,21 +67,31 @@ def sorted_triples(triples: Iterable[tuple]) -> list[tuple]:
 
 @contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it only when the block succeeds."""
+    """A temporary path beside ``path`` that replaces it only when the block succeeds.
+
+    A failure to write (disk full, no permission) raises :class:`KGError` naming ``path``;
+    the previous file is left as it was.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise KGError(f"cannot write: {e.strerror or e}", path=str(path)) from None
     os.close(fd)
     try:
         yield Path(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):
+            raise KGError(f"cannot write: {e.strerror or e}", path=str(path),
+                          hint="the previous file is unchanged") from None
         raise
 
 

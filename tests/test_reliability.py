@@ -146,6 +146,29 @@ def test_reliability_nothing_to_build_is_an_error_not_a_traceback(tmp_path):
     assert not (tmp_path / "out" / "kg.ttl").exists()
 
 
+def test_reliability_unusable_output_folder_fails_before_extracting(tmp_path):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    res = run_kg("build", tmp_path / "good.txt", "--out", tmp_path / "a-file" / "out")
+    assert_no_traceback(res)
+    assert res.returncode == 1
+    assert "a-file/out: cannot create the output folder: Not a directory" in res.stderr
+
+
+def test_reliability_failed_write_keeps_the_previous_file(tmp_path):
+    import errno
+    from kg.errors import KGError
+    from kg.serialize import atomic_path
+    target = tmp_path / "kg.ttl"
+    target.write_text("previous graph", encoding="utf-8")
+    with pytest.raises(KGError, match="kg.ttl: cannot write: No space left on device"):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half a gra", encoding="utf-8")
+            raise OSError(errno.ENOSPC, "No space left on device")
+    assert target.read_text(encoding="utf-8") == "previous graph"
+    assert list(tmp_path.iterdir()) == [target]        # the temporary file is gone
+
+
 @pytest.mark.skipif(IS_ROOT, reason="root reads files whatever their mode; mem.txt in the bad-inputs test covers it")
 def test_reliability_unreadable_file_is_skipped(tmp_path):
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
