@@ -115,7 +115,7 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
     groups, ev_g = _keys(group_ms)
     if not (victims or suspects or groups):
         return None
-    money = [] if only_group is not None else _in(story, doc, "Money")   # a list's sums are not one gang's
+    money = [] if only_group is not None else [m for m in _in(story, doc, "Money") if not _statistic(doc, m, rules)]
     text = "".join(doc.text[s:e] for s, e in story.spans)
     lost, rec = pick_lost(money), pick_recovered(money, bool(rules.re["saved"].search(text)))
     core = story.core()
@@ -155,6 +155,14 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
         evidence=tuple(evidence))
 
 
+def _statistic(doc: Doc, m: Mention, rules: CaseRules) -> bool:
+    """A sum in a sentence of statistics (今年以来，全市…共挽回) is not the story's, even when
+    a stray line break cuts the sentence."""
+    stops = [doc.text.rfind(c, 0, m.start) for c in "。！？!?；;"]
+    start = max(stops) + 1
+    return bool(rules.re["scope"].search(doc.text[start:m.start]))
+
+
 def _field(label: str) -> str:
     return {"Victim": "victim", "PersonRef": "victim", "Suspect": "suspect",
             "CriminalGroup": "group", "PoliceUnit": "handledBy"}.get(label, label)
@@ -183,12 +191,19 @@ def merge_group_and_victim(doc: Doc, stories: list[Story]) -> list[Story]:
     for st in stories:
         prev = out[-1] if out else None
         if (prev is not None and len(prev.groups) == 1 and not prev.victims and st.victims
-                and not st.groups and story_type(doc, prev)[0] == story_type(doc, st)[0]):
+                and not st.groups and _own_score(doc, st, story_type(doc, prev)[0]) >= MIN_SCORE):
             prev.spans += st.spans
             prev.victims += st.victims
             continue
         out.append(st)
     return out
+
+
+def _own_score(doc: Doc, story: Story, label: str) -> float:
+    """How strongly the story's own paragraphs show the modus operandi ``label``."""
+    core = story.core()
+    own = [m for m in doc.labelled("CrimeCue") if any(s <= m.start and m.end <= e for s, e in core)]
+    return scores(own).get(label, 0.0)
 
 
 def doc_cases(doc: Doc, rules: CaseRules, resources) -> tuple[list[CaseFrame], list, list[Entity]]:

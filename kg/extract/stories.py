@@ -94,7 +94,10 @@ def split_stories(doc: Doc, rules) -> tuple[list[Story], list[Paragraph]]:
             continue
         advice = False
         if p.heading:
-            current, lead = (None, [(p.start, p.end)]) if current is not None else (current, lead + [(p.start, p.end)])
+            # a heading opens a section: what led in before it belongs to the section before
+            after_heading = bool(lead) and lead[-1] in headings
+            lead = lead + [(p.start, p.end)] if current is None and after_heading else [(p.start, p.end)]
+            current = None
             headings.append((p.start, p.end))
             continue
         if not p.anchors and not p.refs and rules.is_stats(text, in_story=current is not None):
