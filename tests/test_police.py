@@ -102,3 +102,10 @@ def test_police_same_bureau_in_two_articles_is_one_node_and_two_jiangbei_are_two
     jiangbei = {str(s).rsplit("/", 1)[1]: {str(o).rsplit("/", 1)[1] for o in g.objects(s, FKG.locatedIn)}
                 for s in g.subjects(FKG.locatedIn, None) if str(s).endswith(("/330205", "/500105"))}
     assert jiangbei == {"330205": {"330200"}, "500105": {"500000"}}
+
+
+def test_police_words_before_a_station_are_no_station_name(run_article):
+    res = run_article("义乌市公安局提醒:李女士立即向派出所报案,又要去派出所补充材料,"
+                      "辖区派出所和向阳派出所民警随即走访。\n")
+    stations = {k for k in _units(res) if k.endswith("派出所")}
+    assert stations == {"PoliceUnit/义乌市公安局向阳派出所"}

@@ -21,6 +21,7 @@ from .places import PlaceRules, find_places
 
 NAMED_KINDS = STATION_KINDS + ("分局",)
 STATION_STOP = set("的了到在至往和与及、各该本全其原")
+NAME_TAIL_STOP = set("向去回进入给被把将为是找送报赴")   # a verb or preposition right before 派出所
 # words before 派出所 that are not a station's name (辖区派出所, 推送到对应派出所)
 GENERIC_NAMES = {"辖区", "属地", "当地", "各地", "基层", "所在", "附近", "全市", "全县", "全区", "对应",
                  "报告", "相关", "所属", "就近", "联系", "通知", "前往", "赶到", "来到", "走进", "城区"}
@@ -188,7 +189,8 @@ def _is_name(name: str) -> bool:
     after an admin suffix (街镇 of 新街镇)."""
     return (all("\u4e00" <= c <= "\u9fff" and c not in STATION_STOP for c in name)
             and not any(g in name for g in GENERIC_NAMES) and name[0] not in "镇乡街区县市"
-            and not (len(name) == 2 and name[1] in "镇乡"))   # 安镇 cut from 长安镇
+            and not (len(name) == 2 and name[1] in "镇乡")    # 安镇 cut from 长安镇
+            and name[-1] not in NAME_TAIL_STOP)                # 即向派出所, 要去派出所
 
 
 @register("police_units")
