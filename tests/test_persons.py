@@ -125,3 +125,14 @@ def test_persons_mentions_point_at_their_text(kg_resources, doc_of, text):
     for m in doc.mentions:
         assert doc.text[m.start:m.end] == m.text
         assert m.key is None or doc.entity(m.key) is not None
+
+
+def test_persons_surname_and_jingguan_is_an_officer(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("李警官及时赶到,劝阻了正准备转账的刘女士,避免被骗。"))
+    assert _roles(doc) == {"李警官": "PoliceOfficer", "刘女士": "Victim"}
+
+
+def test_persons_bank_staff_is_not_a_victim(kg_resources, doc_of):
+    text = "在民警和银行工作人员王女士的劝说下,赵先生意识到自己遭遇了诈骗。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"赵先生": "Victim"}

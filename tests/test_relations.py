@@ -82,3 +82,13 @@ def test_relations_every_link_has_a_rule_and_keys_declared(run_article):
         for l in d.links:
             assert l.rule and l.subject in keys and l.object in keys
             assert 0 <= l.start < l.end <= len(d.text)
+
+
+def test_relations_bureau_chief_works_for_the_city_bureau(kg_resources, doc_of):
+    text = "会议由市委常委、公安局长孙建国主持,西湖区分局作交流发言。"
+    city = Mention(18, 23, "西湖区分局", "PoliceUnit", "test", "PoliceUnit/杭州市公安局西湖区分局")
+    head = Mention(0, 2, "会议", "PoliceUnit", "test", "PoliceUnit/杭州市公安局")   # stands for a mention elsewhere
+    chief = Mention(12, 15, "孙建国", "PoliceOfficer", "test", "PoliceOfficer/t/孙建国")
+    doc = _relations(kg_resources, doc_of(text, mentions=[head, city, chief]))
+    assert [(l.subject, l.object, l.rule) for l in doc.links if l.predicate == "worksFor"] == [
+        ("PoliceOfficer/t/孙建国", "PoliceUnit/杭州市公安局", "relation.worksFor.bureau_chief")]

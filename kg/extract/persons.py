@@ -61,7 +61,8 @@ class _Lexicon:
         from .. import segment
         self.freq = segment.word_freq
         self.surnames = Surnames.from_rows(resources.table("surnames"))
-        self.honorifics = {r["suffix"]: (r["id"], r["gender"]) for r in resources.table("person_titles")}
+        self.honorifics = {r["suffix"]: (r["id"], r["gender"], r.get("role") or "-")
+                           for r in resources.table("person_titles")}
         self.hon_re = re.compile("|".join(sorted(map(re.escape, self.honorifics), key=len, reverse=True)))
         titles = sorted(resources.table("officer_titles"), key=lambda r: -len(r["title"]))
         self.officer = {r["title"]: (r["id"], r["police_only"] == "yes") for r in titles}
@@ -138,8 +139,9 @@ def _find_honorifics(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
         name = text[start:m.end()]
         if not lex.surnames.common(sur) and text.count(name) < 2:
             continue
-        rule_id, gender = lex.honorifics[m.group()]
-        _add(names, name, "honorific", start, m.end(), f"person.{rule_id}", gender)
+        rule_id, gender, role = lex.honorifics[m.group()]
+        nm = _add(names, name, "honorific", start, m.end(), f"person.{rule_id}", gender)
+        nm.officer = nm.officer or role == "PoliceOfficer"
 
 
 def _find_mou(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:

@@ -32,6 +32,7 @@ RESIDENT = re.compile(r"(?:辖区|本地|当地)(?:居民|群众|市民|村民)$
 ARREST = re.compile(r"抓获|抓捕|抓到|擒获|缉拿|落网|归案|押解|刑事拘留|刑拘")
 TOWARDS = re.compile(r"(?:在|赴|奔赴|远赴|前往|到|于|至|抵达|转战|辗转)$")
 LEVEL_RANK = {"country": 1, "province": 2, "prefecture": 3, "county": 4, "township": 5, "area": 5}
+BUREAU = re.compile(r"公安(?:分局|局)?$")
 AND = re.compile(r"^[、和与及]$")
 OFFICER_TITLE = re.compile(r"(?:实习学警|见习民警|民警|辅警|学警|交警|巡警|特警|刑警|警官|警长|教导员|所长|副所长|"
                            r"副?局长|副?政委|大队长|支队长|中队长|队长|组长|主任)[\s：:]?$")
@@ -106,9 +107,13 @@ def _works_for(doc: Doc, officers: list[Mention], units: list[Mention]) -> Itera
             if title is None:
                 continue
             unit = _ending_before(units, title.start(), GAP_WORKS, text, limit=2)
+            rule = "relation.worksFor.title"
+            if unit is None and "局长" in title.group() and BUREAU.search(text, max(0, title.start() - 4), title.start()):
+                county = text[max(0, title.start() - 5):title.start()].rstrip("局分").endswith(("区公安", "县公安"))
+                unit, rule = _nearest_bureau(units, m, county), "relation.worksFor.bureau_chief"
             if unit is not None:
                 found = True
-                yield _link(doc, m, "worksFor", unit.key, "relation.worksFor.title", m.start)
+                yield _link(doc, m, "worksFor", unit.key, rule, m.start)
         if found:
             continue
         for m in ms:
@@ -119,6 +124,14 @@ def _works_for(doc: Doc, officers: list[Mention], units: list[Mention]) -> Itera
                 break
         if not found and len(unit_keys) == 1:
             yield _link(doc, ms[0], "worksFor", next(iter(unit_keys)), "relation.worksFor.only_unit", ms[0].start)
+
+
+def _nearest_bureau(units: list[Mention], m: Mention, county: bool) -> Optional[Mention]:
+    """The bureau named closest to ``m`` (公安局长王明 heads it): a district or county one
+    after 区/县公安局局长, the city's otherwise."""
+    bureaus = [u for u in units if u.key.endswith(("公安局", "分局"))]
+    level = [u for u in bureaus if u.key.endswith(("分局", "区公安局", "县公安局")) == county]
+    return min(level or bureaus, key=lambda u: abs(u.start - m.start), default=None)
 
 
 def _near_unit(doc: Doc, m: Mention, units: list[Mention]) -> Optional[Mention]:
