@@ -243,7 +243,7 @@ def _write_store_outputs(gs, out: Path, report: BuildReport) -> None:
     """kg.ttl written from the store's terms (no rdflib conversion of the whole graph)."""
     t = time.perf_counter()
     triples = gs.ox_triples()
-    summarize(gs.type_triples(), report)
+    summarize(gs.type_triples(triples), report)
     report.triples = len(triples)
     gs.write_turtle(out / "kg.ttl", triples)
     report.outputs.append(str(out / "kg.ttl"))

@@ -134,7 +134,7 @@ class GraphStore:
     # ------------------------------------------------------------------ reading
     def ox_triples(self) -> set[ox.Triple]:
         """The union of every graph, as pyoxigraph triples (duplicates across graphs merged)."""
-        return {ox.Triple(q.subject, q.predicate, q.object) for q in self.ox.quads_for_pattern(None, None, None, None)}
+        return {q.triple for q in self.ox.quads_for_pattern(None, None, None, None)}
 
     def triples(self) -> set[tuple]:
         """The union of every graph, as rdflib triples: the graph a plain build writes."""
@@ -149,10 +149,12 @@ class GraphStore:
         return {(conv(q.subject), conv(q.predicate), conv(q.object))
                 for q in self.ox.quads_for_pattern(None, None, None, None)}
 
-    def type_triples(self) -> set[tuple]:
-        """The ``rdf:type`` statements of the union, as rdflib triples (for summaries)."""
+    def type_triples(self, triples: Optional[set] = None) -> set[tuple]:
+        """The ``rdf:type`` statements of the union (or of ``triples``), as rdflib triples."""
         p = ox.NamedNode(str(RDF.type))
-        return {(from_ox(q.subject), RDF.type, from_ox(q.object)) for q in self.ox.quads_for_pattern(None, p, None, None)}
+        found = (t for t in triples if t.predicate == p) if triples is not None else \
+            (q.triple for q in self.ox.quads_for_pattern(None, p, None, None))
+        return {(from_ox(t.subject), RDF.type, from_ox(t.object)) for t in found}
 
     def count_instances(self, cls: URIRef) -> int:
         """How many distinct subjects have ``rdf:type cls``."""
@@ -198,19 +200,21 @@ class GraphStore:
         return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
 
 
-def _term_key(x) -> tuple:
-    """The sort key :mod:`kg.serialize` gives the rdflib term of ``x``."""
-    if isinstance(x, ox.NamedNode):
-        return ("URIRef", x.value, "", "")
-    if isinstance(x, ox.BlankNode):
-        return ("BNode", x.value, "", "")
+_TYPE_RANK = {ox.BlankNode: "B", ox.Literal: "L", ox.NamedNode: "U"}   # BNode < Literal < URIRef
+
+
+def _term_key(x) -> str:
+    """A string that sorts ``x`` where :func:`kg.serialize.sorted_triples` sorts its rdflib term
+    (type name, text, language, datatype; ``\0`` separators keep prefixes first)."""
+    if type(x) is not ox.Literal:
+        return f"{_TYPE_RANK[type(x)]}{x.value}\0\0\0"
     lang = x.language or ""
     dt = x.datatype.value
-    return ("Literal", x.value, lang, "" if lang or dt == _XSD_STRING else dt)
+    return f"L{x.value}\0{lang}\0{'' if lang or dt == _XSD_STRING else dt}\0"
 
 
-def _triple_key(t: ox.Triple) -> tuple:
-    return (_term_key(t.subject), _term_key(t.predicate), _term_key(t.object))
+def _triple_key(t: ox.Triple) -> str:
+    return _term_key(t.subject) + "\1" + _term_key(t.predicate) + "\1" + _term_key(t.object)
 
 
 def _quad_key(q: ox.Quad) -> tuple:
