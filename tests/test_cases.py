@@ -110,3 +110,19 @@ def test_cases_full_pipeline_names_the_home_bureau(run_article):
     assert case.amount_lost == Decimal(4800)
     assert case.crime_type == "冒充电商物流客服诈骗"
     assert any(k.endswith("杭州市公安局") for k in case.handled_by)
+
+
+def test_cases_whole_loss_recovered_without_a_second_sum(cases_of):
+    doc = cases_of("8月14日,一家公司报警称,有人在QQ上冒充公司老板让财务汇款12万元。"
+                   "民警引导其紧急止付,最终将被骗资金成功追回。",
+                   {"一家公司": V("一家公司")})
+    (case,) = doc.cases
+    assert case.amount_lost == case.amount_recovered == Decimal(120000)
+    assert case.crime_type == "冒充领导熟人诈骗"
+
+
+def test_cases_statistics_sentence_inside_a_story_is_not_its_sum(cases_of):
+    doc = cases_of("5月3日,周女士被骗走6000元,民警为其追回6000元。今年以来,全市共为群众挽回损失300万元。",
+                   {"周女士": V("周女士")})
+    (case,) = doc.cases
+    assert case.amount_recovered == Decimal(6000)

@@ -118,6 +118,8 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
     money = [] if only_group is not None else [m for m in _in(story, doc, "Money") if not _statistic(doc, m, rules)]
     text = "".join(doc.text[s:e] for s, e in story.spans)
     lost, rec = pick_lost(money), pick_recovered(money, bool(rules.re["saved"].search(text)))
+    if rec is None and lost is not None and lost.get("role") == "lost" and rules.re["full_recovery"].search(text):
+        rec = lost                      # 最终将被骗资金成功追回: all of it
     core = story.core()
     own = "".join(doc.text[s:e] for s, e in core)
     own_money = [m for m in money if any(s <= m.start < e for s, e in core)]
