@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import importlib.resources
 import re
 import stat
 import statistics
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -196,9 +198,24 @@ def _is_byline(text: str) -> bool:
         return False
     if BYLINE.match(t) or (BYLINE_END.search(t) and len(t) <= 20):
         return True
-    # a line of two to four short names separated by spaces (孙波 俞敏 孙其伟)
+    # a line of two to five short names separated by spaces (孙波 俞敏 孙其伟), each starting
+    # with a surname: 藏青蓝 携手 红领巾 话反诈 is a headline set in spaced words
     parts = t.split()
-    return 2 <= len(parts) <= 5 and all(2 <= len(p) <= 3 and all(_is_cjk(c) for c in p) for p in parts)
+    names = _surnames()
+    return 2 <= len(parts) <= 5 and all(
+        2 <= len(p) <= 3 and all(_is_cjk(c) for c in p) and (not names or p[0] in names or p[:2] in names)
+        for p in parts)
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    """Surnames of ``kg/data/surnames.tsv`` (empty when the table is missing)."""
+    try:
+        text = importlib.resources.files("kg.data").joinpath("surnames.tsv").read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return frozenset()
+    rows = [line.split("\t", 1)[0].strip() for line in text.splitlines() if line and not line.startswith("#")]
+    return frozenset(r for r in rows[1:] if r)
 
 
 @dataclass(frozen=True)

@@ -212,3 +212,10 @@ def test_ingest_input_files_name_every_kind_of_unusable_path(tmp_path):
     assert why["missing"] == "does not exist"
     with pytest.raises(InputError, match="not a regular file"):
         read_article(tmp_path / "fifo.txt")
+
+
+def test_ingest_a_spaced_headline_is_not_a_byline_of_names():
+    assert [b.kind for b in blocks("通讯员 李明\n孙波 许悦\n")] == ["byline", "byline"]
+    # words set apart by spaces, as OCR gives a headline: not names (no surname begins them)
+    raw = "守护 校园 平安 话反诈\n近日，甲县公安局民警走进校园开展反诈宣传，发放资料200份。\n"
+    assert blocks(raw)[0].kind == "heading"
