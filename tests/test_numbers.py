@@ -116,6 +116,12 @@ PREFIXES = [("", None), ("约", "about"), ("超过", "atLeast"), ("逾", "atLeas
 SUFFIXES = [("", None), ("以上", "atLeast"), ("左右", "about"), ("以内", "atMost")]
 
 
+def _plain(d: Decimal) -> str:
+    """1250 → "1250", 3.50 → "3.5" (no exponent, no trailing zeros after the point)."""
+    text = f"{d:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 @st.composite
 def written_amounts(draw):
     """(text, value, qualifier): a number written in one of the ways news writes money."""
@@ -123,10 +129,10 @@ def written_amounts(draw):
     form = draw(st.sampled_from(["arabic", "chinese", "wan", "yi", "vague"]))
     if form == "wan":
         n = n // 100 * 100 or 100
-        body = f"{Decimal(n) / 10000:f}".rstrip("0").rstrip(".") + "万"
+        body = _plain(Decimal(n) / 10000) + "万"
     elif form == "yi":
         n = n // 10**6 * 10**6 or 10**6
-        body = f"{Decimal(n) / 10**8:f}".rstrip("0").rstrip(".") + "亿"
+        body = _plain(Decimal(n) / 10**8) + "亿"
     elif form == "chinese":
         body = to_chinese(n)
     elif form == "vague":
