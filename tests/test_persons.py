@@ -136,3 +136,10 @@ def test_persons_bank_staff_is_not_a_victim(kg_resources, doc_of):
     text = "在民警和银行工作人员王女士的劝说下,赵先生意识到自己遭遇了诈骗。"
     doc = _persons(kg_resources, doc_of(text))
     assert _roles(doc) == {"赵先生": "Victim"}
+
+
+def test_persons_gaigaizi_after_an_unnamed_man_is_not_resolved(kg_resources, doc_of):
+    text = "王先生在网上认识了一名自称理财导师的男子。该男子称可以带他投资,王先生最终被骗5万元。"
+    doc = _persons(kg_resources, doc_of(text))
+    refs = {m.text: m.get("refers_to") for m in doc.mentions if m.label == "PersonRef"}
+    assert "该男子" not in refs and refs.get("他") == "王先生"

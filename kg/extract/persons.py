@@ -303,6 +303,8 @@ def _coreference(doc: Doc, mentions: list[Mention], lex: _Lexicon) -> list[Menti
                 if gender == "-" or p.get("gender") in ("-", None, gender):
                     target = p
                     break
+            if target is not None and word.startswith("该") and word[1:] in text[target.end:s]:
+                target = None                           # 一名男子……该男子: someone unnamed
             if target is not None:
                 out.append(Mention(s, e, word, "PersonRef", f"person.coref.{rule_id}", target.key,
                                    (("refers_to", target.text), ("role", target.label))))
