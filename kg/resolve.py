@@ -41,19 +41,23 @@ def _first_mention(doc: Doc, key: str) -> Optional[int]:
 
 def unit_links_across_items(docs: tuple[Doc, ...]) -> tuple[Doc, ...]:
     """``partOf`` from a unit to the unit whose name is the longest proper prefix of its own,
-    when that unit is named only in another item of the page."""
+    when that unit is named only in another item of the page (a district's bureau only when
+    the text calls it a branch, as in the item-level rule)."""
     units = _entities_by_key(docs, "PoliceUnit")
+    # a district's bureau written only as its own (荣昌区公安局, never 分局) is not linked
+    branch = {e.key for d in docs for e in d.entities if e.get("written") == "branch"}
+    own_bureau = {e.key for d in docs for e in d.entities if e.get("written") == "own"} - branch
     out = []
     for d in docs:
-        own = {e.key for e in d.entities if e.type == "PoliceUnit"}
+        here = {e.key for e in d.entities if e.type == "PoliceUnit"}
         linked = {l.subject for l in d.links if l.predicate == "partOf"}
         links, ents = [], []
-        for key in sorted(own - linked):
+        for key in sorted(here - linked - own_bureau):
             name = units[key].label
             whole = max((u.label for k, u in units.items() if k != key and name.startswith(u.label)),
                         key=len, default=None)
             pos = _first_mention(d, key)
-            if whole is None or pos is None or f"PoliceUnit/{whole}" in own:
+            if whole is None or pos is None or f"PoliceUnit/{whole}" in here:
                 continue
             sent = d.sentence_at(pos)
             links.append(Link(key, "partOf", f"PoliceUnit/{whole}", "unit.partOf.page", sent.start, sent.end))

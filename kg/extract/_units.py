@@ -208,7 +208,9 @@ class _Out:
 
     def unit(self, r: Ref, name: str, aliases: set[str]) -> None:
         key = f"PoliceUnit/{name}"
-        self.entity(Entity(key, "PoliceUnit", name, frozenset(aliases)))
+        written = (("written", "own"),) if r.kind == "bureau" and r.parent is None and name.endswith("分局") \
+            else (("written", "branch"),) if r.kind != "sub" else ()
+        self.entity(Entity(key, "PoliceUnit", name, frozenset(aliases), written))
         attrs = (("canonical", name),) + ((("place", r.place),) if r.place else ())
         self.mentions.append(Mention(r.start, r.end, self.d.text[r.start:r.end], "PoliceUnit", r.rule, key, attrs))
 
@@ -256,16 +258,26 @@ def _station_township(gaz, r: Ref, named: set) -> Optional[str]:
 
 def _branch_links(doc: Doc, refs: list[Ref]) -> list[Link]:
     """A unit is part of the unit whose name is the longest proper prefix of its own, when the
-    item names that unit (福州市公安局晋安分局 → 福州市公安局, 广州市反诈中心 → 广州市公安局)."""
+    item names that unit (福州市公安局晋安分局 → 福州市公安局, 广州市反诈中心 → 广州市公安局).
+    A district's bureau written only as a bureau of its own (荣昌区公安局, never 分局) is left
+    alone: the text does not say it is a branch."""
     names = {r.name for r in refs}
+    own = _written_as_own(refs)
     out = []
     for r in refs:
         whole = max((n for n in names if r.name.startswith(n) and n != r.name), key=len, default=None)
-        if whole:
+        if whole and r.name not in own:
             sent = doc.sentence_at(r.start)
             out.append(Link(f"PoliceUnit/{r.name}", "partOf", f"PoliceUnit/{whole}",
                             "unit.partOf.name", sent.start, sent.end))
     return out
+
+
+def _written_as_own(refs: list[Ref]) -> set[str]:
+    """Names of district bureaus the text writes as ``X区公安局`` and never as a branch."""
+    own = {r.name for r in refs if r.kind == "bureau" and r.parent is None and r.name.endswith("分局")}
+    branch = {r.name for r in refs if r.kind in ("branch", "police") or (r.kind != "sub" and r.parent)}
+    return own - branch
 
 
 def _dedup(links: list[Link]) -> list[Link]:
