@@ -95,3 +95,18 @@ def test_organizations_mentions_point_at_their_text(kg_resources, doc_of, text):
     for m in doc.mentions:
         assert doc.text[m.start:m.end] == m.text
         assert doc.entity(m.key) is not None
+
+
+def test_organizations_names_listed_with_organisations(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("中心将加强与浙江大学、阿里巴巴、海康威视等高校和企业的合作。"))
+    assert {"浙江大学", "阿里巴巴", "海康威视"} <= set(_orgs_of_doc(doc))
+
+
+def test_organizations_list_without_a_kind_of_body_is_not_enough(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("嫌疑人购买了华为、小米等品牌手机,在浙江大学附近作案。"))
+    assert set(_orgs_of_doc(doc)) == {"浙江大学"}
+
+
+def test_organizations_bare_rural_bank_takes_the_home_city(run_article):
+    got = _orgs(run_article("杭州市公安局会同农商银行开展反诈宣传。\n", PIPE))
+    assert "杭州农商银行" in got and "农商银行" in got["杭州农商银行"]

@@ -30,6 +30,9 @@ STOP = re.compile(r"与|和|及|、|联合|会同|协调|携手|走进|来到|�
                   r"请|个|家|张|笔|位|名|有|去|往|至|以|用|让|当|和")
 OPERATORS = {"电信": "中国电信", "移动": "中国移动", "联通": "中国联通", "广电": "中国广电"}
 OPERATOR_LIST = re.compile(r"(电信|移动|联通|广电)(?=[、和与及](?:电信|移动|联通|广电))|(?<=(?:电信|移动|联通|广电)[、和与及])(电信|移动|联通|广电)")
+# A、B、C等高校和企业: a list of names closed by the kind of body they are.
+LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,20}、)+[\u4e00-\u9fff]{2,20})等(?:[^，。,；]{0,4})"
+                  r"(?:高校|企业|公司|银行|运营商|学校|医院)")
 QUALIFIERS = {"我市": "市", "本市": "市", "该市": "市", "我省": "省", "本省": "省",
               "我区": "区", "该区": "区", "本区": "区", "我县": "县", "该县": "县", "本县": "县"}
 NOT_NAME_POS = frozenset("vpcdufrxyeoqz")          # jieba flags that do not start a name
@@ -90,6 +93,8 @@ def _annotate(doc: Doc, t: _Tables) -> Doc:
         if any(c.start < org.end and org.start < c.end for c in chosen):
             continue
         chosen.append(org)
+    blocked += [(m.start, m.end) for m in doc.mentions if m.label == "Place"]
+    chosen += _listed_with(doc.text, chosen, blocked, t)
     mentions, entities = [], {}
     for org in sorted(chosen, key=lambda o: o.start):
         key = entity_key("Organization", org.canonical)
@@ -99,6 +104,27 @@ def _annotate(doc: Doc, t: _Tables) -> Doc:
         entities[key] = entities[key].merged(ent) if key in entities else ent
         mentions.append(Mention(org.start, org.end, surface, "Organization", org.rule, key, (("kind", org.kind),)))
     return doc.add(mentions=mentions, entities=entities.values())
+
+
+def _listed_with(text: str, chosen: list[_Org], blocked, t: _Tables) -> list[_Org]:
+    """Names listed with organisations and closed by a kind of body (A大学、B、C等高校和企业):
+    every item of such a list is an organisation, as printed."""
+    out: list[_Org] = []
+    taken = [(o.start, o.end) for o in chosen] + list(blocked)
+    for lst in LIST.finditer(text):
+        items = [(m.start(), m.end()) for m in re.finditer(r"[^、]+", lst.group(1))]
+        spans = [(lst.start(1) + s, lst.start(1) + e) for s, e in items]
+        ends = {o.end: o.start for o in chosen}
+        s0, e0 = spans[0]
+        spans[0] = (ends.get(e0, _left_edge(text, e0) if e0 - s0 > 8 else s0), e0)   # 与浙江大学、…
+        if len(spans) < 2 or not any(e in ends for _, e in spans):
+            continue
+        for s, e in spans:
+            name = text[s:e]
+            if any(ts < e and s < te for ts, te in taken) or t.rejected(name) or not 2 <= len(name) <= 8:
+                continue
+            out.append(_Org(s, e, name, (), "listed", "org.list.member"))
+    return out
 
 
 def _known(text: str, t: _Tables) -> list[_Org]:
@@ -150,7 +176,7 @@ def _by_suffix(doc: Doc, t: _Tables) -> list[_Org]:
             continue                                    # 举办, 委员会: a body names its level
         if len(row["suffix"]) == 1 and (_word_ending(name) or word_freq(text[m.start():m.end() + 1])):
             continue                                    # 格局, 大局, 局面, 举办: words, not bodies
-        if row["kind"] in ("company", "bank") and not placed and _generic(bare):
+        if row["kind"] in ("company", "bank") and row["qualify"] != "short" and not placed and _generic(bare):
             continue                                    # 科技公司, 股票公司: no name at all
         canonical = OPERATORS.get(core) or _canonical(doc, t, name, row, placed, start)
         aliases = tuple({name} - {canonical})
