@@ -92,3 +92,8 @@ def test_relations_bureau_chief_works_for_the_city_bureau(kg_resources, doc_of):
     doc = _relations(kg_resources, doc_of(text, mentions=[head, city, chief]))
     assert [(l.subject, l.object, l.rule) for l in doc.links if l.predicate == "worksFor"] == [
         ("PoliceOfficer/t/孙建国", "PoliceUnit/杭州市公安局", "relation.worksFor.bureau_chief")]
+
+
+def test_relations_city_resident_lives_in_the_city(run_article):
+    res = run_article("杭州市民赵女士接到冒充客服的电话,被骗2万元。\n", PIPE)
+    assert [(n, o) for n, o, _ in _links(res, "livesIn")] == [("赵女士", "Place/330100")]

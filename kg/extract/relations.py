@@ -25,7 +25,7 @@ from ..model import Doc, Link, Mention
 from . import register
 
 # What may stand between a place (or unit) and the person it goes with.
-GAP_LIVES = re.compile(r"(?:的|辖区|居民|市民|村民|群众|老人|家住|一名|一位)*")
+GAP_LIVES = re.compile(r"(?:的|辖区|居民|市民|村民|民|群众|老人|家住|一名|一位)*")
 GAP_ORIGIN = re.compile(r"籍(?:男子|女子|人员|犯罪嫌疑人|嫌疑人|人)?|的|")
 GAP_WORKS = re.compile(r"[\s、]*")
 RESIDENT = re.compile(r"(?:辖区|本地|当地)(?:居民|群众|市民|村民)$")
