@@ -11,6 +11,7 @@ every fact. A story of several gangs told in one breath (打掉了…宾阳籍�
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import Optional
 
@@ -148,13 +149,29 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
     return CaseFrame(
         id=f"{doc.item}-{n}", crime_type=ctype, victims=tuple(victims), suspects=tuple(suspects),
         groups=tuple(groups), handled_by=tuple(units),
-        amounts=tuple(as_amount(m) for m in money),
+        amounts=_case_amounts(money, rec),
         amount_lost=Decimal(lost.get("value")) if lost else None,
         amount_recovered=Decimal(rec.get("value")) if rec else None,
         date=date.get("value") if date else None, date_precision=date.get("precision") if date else None,
         counts=tuple(sorted({(name, v) for name, v, _, _ in counts})),
         start=story.start, end=story.end, rule="case.story" if only_group is None else "case.group",
         evidence=tuple(evidence))
+
+
+# roles a case's fkg:MonetaryAmount may carry (ontology/shapes.ttl); prices, earnings and
+# payments only threatened stay Money mentions
+CASE_ROLES = ("lost", "recovered", "involved", "frozen", "seized", "rewarded")
+
+
+def _case_amounts(money: list[Mention], rec: Optional[Mention]) -> tuple:
+    out = []
+    for m in money:
+        a = as_amount(m)
+        if m is rec and a.role not in CASE_ROLES:
+            a = replace(a, role="recovered")      # what a dissuaded victim was about to pay
+        if a.role in CASE_ROLES:
+            out.append(a)
+    return tuple(out)
 
 
 def _statistic(doc: Doc, m: Mention, rules: CaseRules) -> bool:
