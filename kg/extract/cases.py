@@ -10,7 +10,6 @@ every fact. A story of several gangs told in one breath (打掉了…宾阳籍�
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import Optional

@@ -56,7 +56,7 @@ class GroupMention:
     origin: tuple[Mention, ...] = ()      # Place mentions of X籍
     based: tuple[Mention, ...] = ()       # Place mentions where it operates
     leader_span: Optional[tuple[int, int]] = None
-    key: Optional[str] = None
+    key: Optional[str] = None             # while clustering: id() of the group it names
     rule: str = "group.description"
     den: bool = False
     aliases: set = field(default_factory=set)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Optional
 
 from ..model import Amount, Doc, Mention
@@ -108,7 +109,6 @@ def money_mentions(doc: Doc, cues: list[RoleCue]) -> list[Mention]:
 
 def as_amount(m: Mention) -> Amount:
     """The :class:`Amount` a ``Money`` mention stands for."""
-    from decimal import Decimal
     return Amount(Decimal(m.get("value")), m.get("role", "other"), m.get("qualifier", "exact"),
                   m.text, m.start, m.end)
 
