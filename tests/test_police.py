@@ -109,3 +109,12 @@ def test_police_words_before_a_station_are_no_station_name(run_article):
                       "辖区派出所和向阳派出所民警随即走访。\n")
     stations = {k for k in _units(res) if k.endswith("派出所")}
     assert stations == {"PoliceUnit/义乌市公安局向阳派出所"}
+
+
+def test_police_district_bureau_is_a_branch_only_when_written_so(run_article):
+    own = run_article("重庆市公安局通报:渝北区公安局近日破获一起诈骗案。\n")
+    branch = run_article("重庆市公安局通报:渝北区公安分局近日破获一起诈骗案。\n")
+    key = "重庆市公安局渝北区分局"                       # one node whichever way it is written
+    assert f"PoliceUnit/{key}" in _units(own) and f"PoliceUnit/{key}" in _units(branch)
+    assert (key, "重庆市公安局") not in _links(own, "partOf")
+    assert (key, "重庆市公安局") in _links(branch, "partOf")

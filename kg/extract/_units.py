@@ -209,7 +209,7 @@ class _Out:
     def unit(self, r: Ref, name: str, aliases: set[str]) -> None:
         key = f"PoliceUnit/{name}"
         written = (("written", "own"),) if r.kind == "bureau" and r.parent is None and name.endswith("分局") \
-            else (("written", "branch"),) if r.kind != "sub" else ()
+            else (("written", "branch"),) if r.kind == "branch" or (r.kind != "sub" and r.parent) else ()
         self.entity(Entity(key, "PoliceUnit", name, frozenset(aliases), written))
         attrs = (("canonical", name),) + ((("place", r.place),) if r.place else ())
         self.mentions.append(Mention(r.start, r.end, self.d.text[r.start:r.end], "PoliceUnit", r.rule, key, attrs))
@@ -276,7 +276,7 @@ def _branch_links(doc: Doc, refs: list[Ref]) -> list[Link]:
 def _written_as_own(refs: list[Ref]) -> set[str]:
     """Names of district bureaus the text writes as ``X区公安局`` and never as a branch."""
     own = {r.name for r in refs if r.kind == "bureau" and r.parent is None and r.name.endswith("分局")}
-    branch = {r.name for r in refs if r.kind in ("branch", "police") or (r.kind != "sub" and r.parent)}
+    branch = {r.name for r in refs if r.kind == "branch" or (r.kind != "sub" and r.parent)}
     return own - branch
 
 
