@@ -33,9 +33,9 @@ from .textview import count_traditional, has_entities, has_markup, view
 
 TERMINAL = "。！？!?；;…"
 CLOSERS = "”’」』）)】"
-# A newspaper page is ~10 kB; a file over this is a dump of many articles. Extraction runs at
-# roughly 30-45 s of CPU per MB of Chinese text, so this bounds one file to a few minutes; larger ones are
-# skipped with a hint to split them.
+# A newspaper page is ~10 kB; a file over this is a dump of many articles. Extraction takes
+# roughly 30-45 s of CPU per MB of Chinese text, so this bounds one file to a few minutes;
+# larger ones are skipped with a hint to split them.
 MAX_BYTES = 8 * 1024 * 1024
 
 
