@@ -1,7 +1,7 @@
 """Organisations other than the police: banks and branches, companies, government
 departments, courts, telecom operators, schools.
 
-Three passes over the item, longest names first, none inside a police unit or a victim:
+Passes over the item, longest names first, none inside a police unit, a person or a place:
 
 1. names of national organisations known by several names (``kg/data/org_names.tsv``:
    ``建设银行``/``建行`` → 中国建设银行), with a branch written after a bank
@@ -11,7 +11,9 @@ Three passes over the item, longest names first, none inside a police unit or a 
 3. names that end in an organisation word (``kg/data/org_suffixes.tsv``: 银行, 有限公司,
    大学, 检察院, 交通局…), running left to a stop word. A bare ``市交通局``/``省检察院`` is
    qualified with the item's home city or its province, and ``检察院`` is canonically
-   ``人民检察院``. ``kg/data/not_org.tsv`` rejects police bodies, newspapers and generic talk.
+   ``人民检察院``. ``kg/data/not_org.tsv`` rejects police bodies, newspapers and generic talk;
+4. the other items of a list that holds one of those and is closed by a kind of body
+   (``XX大学、YY、ZZ等高校和企业``), as printed.
 
 Keys are ``Organization/<canonical name>``.
 """
