@@ -83,6 +83,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
         yield Path(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())     # mkstemp makes it 0600; give it a new file's mode
         os.replace(tmp, path)
     except BaseException as e:
         try:
@@ -93,6 +94,12 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
             raise KGError(f"cannot write: {e.strerror or e}", path=str(path),
                           hint="the previous file is unchanged") from None
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def turtle_bytes(triples: Iterable[tuple]) -> bytes:

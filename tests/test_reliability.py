@@ -167,6 +167,12 @@ def test_reliability_failed_write_keeps_the_previous_file(tmp_path):
             raise OSError(errno.ENOSPC, "No space left on device")
     assert target.read_text(encoding="utf-8") == "previous graph"
     assert list(tmp_path.iterdir()) == [target]        # the temporary file is gone
+    with atomic_path(target) as tmp:
+        tmp.write_text("new graph", encoding="utf-8")
+    assert target.read_text(encoding="utf-8") == "new graph"
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask   # readable like any new file, not 0600
 
 
 @pytest.mark.skipif(IS_ROOT, reason="root reads files whatever their mode; mem.txt in the bad-inputs test covers it")
