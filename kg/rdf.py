@@ -189,8 +189,8 @@ class _ArticleWriter:
         self.add(iri, PROV.wasDerivedFrom, self.a)
         self.add(ent, FKG.mentionedIn, self.a)
         self.mentioned.add(m.key)
-        if m.label != "PersonRef" and m.text != (self.entities[m.key].label if m.key in self.entities else m.text):
-            self.add(ent, SKOS.altLabel, zh(m.text))   # a pronoun (PersonRef) denotes, it does not name
+        # Names come from Entity.aliases only: a bare form (市公安局) or a pronoun denotes the
+        # entity here but is no name of it elsewhere, so it must not become an altLabel.
 
     def _link(self, doc: Doc, link: Link) -> None:
         s, o = entity_iri(link.subject), entity_iri(link.object)
