@@ -43,17 +43,13 @@ def main() -> None:
 
     \b
     kg build seeds --out outputs         build kg.ttl and graph.html from articles
-    kg query outputs/kg.ttl 'SELECT …'   ask the graph in SPARQL
+    kg query outputs/kg.ttl 'SELECT …'   ask the graph in SPARQL (--name for named questions)
+    kg viz / kg analyze / kg path        explore: ego networks, key players, evidenced paths
+    kg serve / kg push / kg export       serve SPARQL, push to a triple store, export a store
     """
 
 
 
 # Each module adds its commands to ``main``; importing them is cheap (they import the
 # library lazily, inside each command).
-from . import build as _build, query as _query  # noqa: E402,F401
-for _mod in ("explore", "serve"):
-    try:
-        __import__(f"{__name__}.{_mod}")
-    except ModuleNotFoundError as _e:  # a command module not written yet
-        if _e.name != f"{__name__}.{_mod}":
-            raise
+from . import build, explore, query, serve  # noqa: E402,F401

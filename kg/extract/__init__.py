@@ -60,14 +60,5 @@ def create(name: str, resources) -> Callable:
         mod = _MODULES.get(name)
         if mod is None:
             raise KeyError(f"unknown extractor {name!r}; known: {', '.join(_MODULES)}")
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as e:
-            if e.name != mod:
-                raise
-            return _identity
+        importlib.import_module(mod)
     return _FACTORIES[name](resources)
-
-
-def _identity(doc):
-    return doc
