@@ -102,7 +102,7 @@ def test_reliability_bad_inputs_are_skipped_with_reasons_and_the_build_goes_on(t
     expected = {
         "empty.txt": "is empty", "blank.txt": "only white space", "nul.txt": "binary",
         "image.txt": "binary file (a PNG image)", "pipe.txt": "named pipe",
-        "huge.txt": "is 50 MB, more than the 8 MB limit for one article (split it into articles)",
+        "huge.txt": "is 50 MB, more than the 2 MB limit for one article (split it into articles)",
         "loop1.txt": "symbolic link loop", "loop2.txt": "symbolic link loop",
         "dangling.txt": "broken symbolic link", "up": "link loop", "missing-folder": "does not exist",
     }
