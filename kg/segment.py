@@ -65,8 +65,7 @@ class Segmenter:
         """``(word, flag, start, end)`` with jieba's part-of-speech flags (slow: short texts only)."""
         if self._pos is None:
             tok = self._tokenizer()                # imports jieba itself before jieba.posseg
-            import jieba.posseg
-            self._pos = jieba.posseg.POSTokenizer(tok)
+            self._pos = _pos_tokenizer(tok)
         out, pos = [], 0
         for pair in self._pos.cut(text, HMM=True):
             end = pos + len(pair.word)
@@ -79,6 +78,23 @@ class Segmenter:
     def freq(self, word: str) -> int:
         """How often ``word`` occurs in jieba's dictionary (0 when it is not a word)."""
         return self._tokenizer().FREQ.get(word, 0) or 0
+
+
+def _pos_tokenizer(tok):
+    """A POS tokenizer over ``tok`` that reads jieba's dictionary tags once, not twice.
+
+    Importing ``jieba.posseg`` already builds a POS tokenizer over the default dictionary
+    (1.2 s of reading ``dict.txt``); ``POSTokenizer(tok)`` would read the same file again.
+    Our tokenizer uses that default dictionary, so its word-tag table is the same one."""
+    import jieba.posseg
+    default = getattr(jieba.posseg, "dt", None)
+    if default is None or getattr(default, "word_tag_tab", None) is None \
+            or default.tokenizer.dictionary != tok.dictionary:
+        return jieba.posseg.POSTokenizer(tok)
+    pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    pos.tokenizer = tok
+    pos.word_tag_tab = dict(default.word_tag_tab)
+    return pos
 
 
 def _user_words() -> list[tuple[str, int]]:
