@@ -13,6 +13,7 @@ only part of a police unit's name. Development zones are recognised by grammar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from ..model import Doc, Entity, Link, Mention
@@ -76,6 +77,13 @@ def _anchors(gaz, hits, rules: PlaceRules) -> set[str]:
             out.add(d.code)
             out.update(_ancestors(gaz, d.code))
     return out
+
+
+@lru_cache(maxsize=4)
+def _page_anchors(gaz, rules: PlaceRules, page_text: str) -> frozenset[str]:
+    """:func:`_anchors` of a whole page, computed once per page rather than once per item
+    (every item of a page shares it; scanning the page per item made long pages quadratic)."""
+    return frozenset(_anchors(gaz, gaz.find_all(page_text), rules))
 
 
 def _word_before(text: str, s: int) -> bool:
@@ -158,7 +166,7 @@ def find_places(text: str, gaz, rules: PlaceRules, page_text: str = "") -> list[
     """Place mentions in ``text``, non-overlapping, longest first at each position."""
     hits = list(gaz.find_all(text))
     item_ctx = _anchors(gaz, hits, rules)
-    page_ctx = _anchors(gaz, gaz.find_all(page_text), rules) if page_text else set()
+    page_ctx = _page_anchors(gaz, rules, page_text) if page_text else frozenset()
     ends: dict[int, str] = {}
     chosen: list[tuple[object, str]] = []
     for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
