@@ -27,6 +27,7 @@ from typing import Iterable, Optional
 from .analysis import KGView, betweenness, ego_graph, entity_graph, pagerank, read_view
 from .errors import QueryError
 from .layout import layout
+from .serialize import atomic_path
 
 SIZE_MEASURES = ("degree", "pagerank", "betweenness")
 
@@ -50,10 +51,8 @@ def write_html(triples: Iterable[tuple], path: Path | str, *, focus: Optional[st
     the nodes within ``hops`` relations of the entities named so."""
     page = explorer_html(read_view(triples), focus=focus, hops=hops, size=size, title=title)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
+    with atomic_path(path) as tmp:     # a killed build leaves the previous page intact
+        tmp.write_bytes(page.encode("utf-8"))
     return path
 
 
