@@ -96,7 +96,6 @@ class _ArticleWriter:
         self.resources = resources
         self.out: set[Triple] = set()
         self.entities: dict[str, Entity] = {}
-        self.mentioned: set[str] = set()
 
     def add(self, s, p, o) -> None:
         self.out.add((s, p, o))
@@ -143,7 +142,7 @@ class _ArticleWriter:
         self.add(a, FKG.contentHash, Literal(art.content_hash))
         if self.result.home_city:
             self.add(a, FKG.homeCity, entity_iri(self.result.home_city))
-            self._place_chain(self.result.home_city)
+            self._place(self.result.home_city)
         for doc in self.result.docs:
             self._doc(doc)
         for key, ent in sorted(self.entities.items()):
@@ -160,7 +159,7 @@ class _ArticleWriter:
             self.add(it, FKG.title, Literal(doc.title))
         if doc.home_city:
             self.add(it, FKG.homeCity, entity_iri(doc.home_city))
-            self._place_chain(doc.home_city)
+            self._place(doc.home_city)
         known = {e.key: e for e in doc.entities}
         for key, ent in known.items():
             self.entities[key] = self.entities[key].merged(ent) if key in self.entities else ent
@@ -188,7 +187,6 @@ class _ArticleWriter:
         self.add(iri, FKG.rule, self.rule(m.rule))
         self.add(iri, PROV.wasDerivedFrom, self.a)
         self.add(ent, FKG.mentionedIn, self.a)
-        self.mentioned.add(m.key)
         # Names come from Entity.aliases only: a bare form (市公安局) or a pronoun denotes the
         # entity here but is no name of it elsewhere, so it must not become an altLabel.
 
@@ -246,9 +244,6 @@ class _ArticleWriter:
             parent_key = f"Place/{div.parent}"
             self.add(iri, FKG.locatedIn, entity_iri(parent_key))
             self._place(parent_key)
-
-    def _place_chain(self, key: str) -> None:
-        self._place(key)
 
     # ---------------------------------------------------------------- cases
     def _case(self, doc: Doc, case: CaseFrame) -> None:
