@@ -32,17 +32,21 @@ def slow(request) -> bool:
     return bool(request.config.getoption("--slow"))
 
 
-# ---------------------------------------------------------------- a small graph (explorer,
-# named queries, analysis, docs): two articles, Zhejiang and Guangdong sides bridged by one
-# suspect and his gang. Names are invented; places are real divisions.
-SMALL_KG_TTL = """
+# The prefixes of the hand-written test graphs below.
+TTL_PREFIXES = """
 @prefix fkg: <https://w3id.org/fraudkg/ontology#> .
 @prefix fkgc: <https://w3id.org/fraudkg/crime-type/> .
 @base <https://w3id.org/fraudkg/resource/> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+# ---------------------------------------------------------------- a small graph (explorer,
+# named queries, analysis, docs): two articles, Zhejiang and Guangdong sides bridged by one
+# suspect and his gang. Names are invented; places are real divisions.
+SMALL_KG_TTL = TTL_PREFIXES + """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
 fkgc:RebateTaskFraud a skos:Concept ; skos:prefLabel "刷单返利诈骗"@zh .
 fkgc:InvestmentFraud a skos:Concept ; skos:prefLabel "虚假投资理财诈骗"@zh .
@@ -123,14 +127,7 @@ fkgc:Theft a skos:Concept ; skos:prefLabel "盗窃"@zh .
 
 # Hostile text, as an article could carry it: markup, a closing script tag, quotes, a
 # javascript: URL and the line separators that end a JavaScript string.
-HOSTILE_KG_TTL = """
-@prefix fkg: <https://w3id.org/fraudkg/ontology#> .
-@prefix fkgc: <https://w3id.org/fraudkg/crime-type/> .
-@base <https://w3id.org/fraudkg/resource/> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-
+HOSTILE_KG_TTL = TTL_PREFIXES + """
 <article/evil> a fkg:Article ; fkg:sourceFile "javascript:window.__pwned=4//.txt" .
 <person/evil/x> a fkg:Victim ; rdfs:label "<script>window.__pwned=1</script>恶意"@zh ;
     skos:altLabel "<img src=x onerror=\\"window.__pwned=2\\">"@zh ; fkg:mentionedIn <article/evil> .
