@@ -16,6 +16,8 @@ Qualifiers (what the text says about the exact figure):
 """
 from __future__ import annotations
 
+import decimal
+
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -133,7 +135,11 @@ def _colloquial_tail(whole: str, rest: str) -> Decimal:
 def _normal(d: Decimal) -> Decimal:
     """Drop trailing zeros without scientific notation (``Decimal('5.30E+4')`` → 53000)."""
     d = d.normalize()
-    return d.quantize(Decimal(1)) if d == d.to_integral() else d
+    if d != d.to_integral():
+        return d
+    with decimal.localcontext() as ctx:   # enough digits for any integer the text may hold
+        ctx.prec = max(ctx.prec, d.adjusted() + 2)
+        return d.quantize(Decimal(1))
 
 
 def _range_split(num: str) -> Optional[tuple[str, str]]:
