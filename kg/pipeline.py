@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import importlib.resources
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -25,6 +26,8 @@ class Resources:
 
     def __init__(self) -> None:
         self._tables: dict[str, list[dict[str, str]]] = {}
+        self._shared: dict[str, object] = {}
+        self._items: Optional[tuple[Article, tuple[Doc, ...]]] = None
 
     @cached_property
     def gazetteer(self):
@@ -45,6 +48,22 @@ class Resources:
 
     def words(self, name: str, column: str = "word") -> list[str]:
         return [r[column] for r in self.table(name)]
+
+    def shared(self, name: str, build: Callable[["Resources"], object]) -> object:
+        """``build(self)``, made once per ``Resources``: one object (a parser and its caches)
+        that several extractors use."""
+        if name not in self._shared:
+            self._shared[name] = build(self)
+        return self._shared[name]
+
+    def items(self, article: Article) -> tuple[Doc, ...]:
+        """The news items of ``article`` (:func:`kg.ingest.split_items`), remembered for the
+        article last asked for: the pipeline and extractors that weigh the whole page split it
+        once. The docs are frozen, so sharing them is safe."""
+        last = self._items              # one read: threads may share a pipeline
+        if last is None or last[0] != article:
+            last = self._items = (article, tuple(split_items(article)))
+        return last[1]
 
 
 @dataclass(frozen=True)
@@ -71,15 +90,26 @@ class Pipeline:
         from .extract import DEFAULT_PIPELINE
         return cls(DEFAULT_PIPELINE, resources)
 
-    def process_doc(self, doc: Doc) -> Doc:
-        for _, step in self.steps:
+    def process_doc(self, doc: Doc, timings: Optional[dict[str, float]] = None) -> Doc:
+        """``doc`` through every extractor; with ``timings``, add each one's seconds to it."""
+        clock = time.perf_counter
+        for name, step in self.steps:
+            t0 = clock()
             doc = step(doc)
+            if timings is not None:
+                timings[name] = timings.get(name, 0.0) + clock() - t0
         return doc
 
     def __call__(self, article: Article) -> ArticleResult:
-        docs = tuple(self.process_doc(d) for d in split_items(article))
+        t0 = time.perf_counter()
+        items = self.resources.items(article)
+        timings = {"split_items": time.perf_counter() - t0, **{name: 0.0 for name in self.names}}
+        docs = tuple(self.process_doc(d, timings) for d in items)
         from .resolve import resolve_article
-        return resolve_article(article, docs, self.resources)
+        t0 = time.perf_counter()
+        result = resolve_article(article, docs, self.resources)
+        timings["resolve"] = time.perf_counter() - t0
+        return replace(result, timings=tuple(timings.items()))
 
 
 def run(articles: Iterable[Article], pipeline: Optional[Pipeline] = None) -> list[ArticleResult]:

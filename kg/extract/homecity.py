@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
-from ..model import Doc
+from ..model import Article, Doc
 from . import register
 
 MUNICIPALITIES = ("110000", "120000", "310000", "500000")
@@ -143,21 +143,31 @@ def combine(parts: list[Votes]) -> Votes:
 
 
 class HomeCities:
-    """Home cities of items, with the page's evidence computed once per article."""
+    """Home cities of items, with the page's evidence computed once per article.
 
-    def __init__(self, item_votes: Callable[[Doc], Votes], gaz=None):
+    ``items`` gives the news items of an article (:func:`kg.ingest.split_items` unless the
+    caller already has them, as :meth:`kg.pipeline.Resources.items` does)."""
+
+    def __init__(self, item_votes: Callable[[Doc], Votes], gaz=None,
+                 items: Optional[Callable[[Article], Sequence[Doc]]] = None):
         self.item_votes = item_votes
         self.gaz = gaz
+        self._items = items
         self._pages: dict[str, Votes] = {}
 
     def page(self, doc: Doc) -> Votes:
         key = doc.article.content_hash + doc.article.id
-        if key not in self._pages:
-            from ..ingest import split_items
+        got = self._pages.get(key)
+        if got is None:
+            if self._items is None:
+                from ..ingest import split_items
+                items: Sequence[Doc] = split_items(doc.article)
+            else:
+                items = self._items(doc.article)
             if len(self._pages) > 64:
                 self._pages.clear()
-            self._pages[key] = combine([self.item_votes(d) for d in split_items(doc.article)])
-        return self._pages[key]
+            got = self._pages[key] = combine([self.item_votes(d) for d in items])
+        return got
 
     def home(self, doc: Doc) -> Optional[str]:
         return choose(self.item_votes(doc), self.page(doc), self.gaz)
@@ -165,8 +175,8 @@ class HomeCities:
 
 @register("home_city")
 def make_home_city(resources):
-    from .police import UnitParser
-    parser = UnitParser(resources)
+    from .police import unit_parser
+    parser = unit_parser(resources)      # the one police_units uses: its caches serve both
 
     def home_city(doc: Doc) -> Doc:
         code = parser.homes.home(doc)

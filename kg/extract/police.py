@@ -39,7 +39,8 @@ class UnitParser:
         rows = resources.table("unit_suffixes")
         self.depts = sorted(((r["dept"], r["canonical"]) for r in rows if r["dept"]), key=lambda x: -len(x[0]))
         self.kinds = sorted((r["kind"] for r in rows if r["kind"]), key=len, reverse=True)
-        self.homes = HomeCities(self.item_votes, self.gaz)
+        self.homes = HomeCities(self.item_votes, self.gaz, resources.items)
+        self._votes: dict[tuple, Votes] = {}
 
     # ------------------------------------------------------------ places in the item
     def places(self, doc: Doc) -> dict[int, tuple[int, str]]:
@@ -65,8 +66,12 @@ class UnitParser:
         return None
 
     # ------------------------------------------------------------ parsing
-    def parse(self, doc: Doc) -> list[Ref]:
-        text, places = doc.text, self.places(doc)
+    def parse(self, doc: Doc, places: Optional[dict[int, tuple[int, str]]] = None) -> list[Ref]:
+        """Unit references of the item, in text order (``places``: :meth:`places` of ``doc``,
+        when the caller has them already)."""
+        text = doc.text
+        if places is None:
+            places = self.places(doc)
         refs: list[Ref] = []
         for m in self.head_re.finditer(text):
             if refs and m.start() < refs[-1].end:
@@ -176,12 +181,33 @@ class UnitParser:
                     break
 
     # ------------------------------------------------------------ home city
-    def item_votes(self, doc: Doc) -> Votes:
-        places = self.places(doc)
-        refs = self.parse(doc)
-        units = [(r.start, r.place, r.remote) for r in refs
-                 if r.place and r.kind in ("bureau", "branch", "police")]
-        return votes(doc, self.gaz, [(s, e, c) for e, (s, c) in places.items()], units)
+    def item_votes(self, doc: Doc, refs: Optional[list[Ref]] = None,
+                   places: Optional[dict[int, tuple[int, str]]] = None) -> Votes:
+        """Home-city votes of the item (``refs`` and ``places``: its :meth:`parse` and
+        :meth:`places`, when the caller has them). Remembered by what they depend on (text,
+        title, sentences and the item's own place mentions), so the units extractor, the
+        home-city extractor and the page's evidence compute them once per item."""
+        key = _votes_key(doc)
+        got = self._votes.get(key)
+        if got is None:
+            if places is None:
+                places = self.places(doc)
+            if refs is None:
+                refs = self.parse(doc, places)
+            units = [(r.start, r.place, r.remote) for r in refs
+                     if r.place and r.kind in ("bureau", "branch", "police")]
+            got = votes(doc, self.gaz, [(s, e, c) for e, (s, c) in places.items()], units)
+            if len(self._votes) > 256:
+                self._votes.clear()
+            self._votes[key] = got
+        return got
+
+
+def _votes_key(doc: Doc) -> tuple:
+    """What :meth:`UnitParser.item_votes` depends on: an item with place mentions is parsed
+    with them, one without is parsed with places found afresh (which depend on its text only)."""
+    placed = tuple((m.start, m.end, m.get("code")) for m in doc.mentions if m.label == "Place" and m.get("code"))
+    return doc.text, doc.title, doc.sentences, placed or None
 
 
 def _is_name(name: str) -> bool:
@@ -193,14 +219,21 @@ def _is_name(name: str) -> bool:
             and name[-1] not in NAME_TAIL_STOP)                # 即向派出所, 要去派出所
 
 
+def unit_parser(resources) -> UnitParser:
+    """The :class:`UnitParser` of ``resources``: police_units and home_city share it."""
+    return resources.shared("unit_parser", UnitParser)
+
+
 @register("police_units")
 def make_police_units(resources):
-    parser = UnitParser(resources)
+    parser = unit_parser(resources)
 
     def police_units(doc: Doc) -> Doc:
-        refs = parser.parse(doc)
+        places = parser.places(doc)
+        refs = parser.parse(doc, places)
+        parser.item_votes(doc, refs, places)    # before resolve_units fills in the refs
         if not refs:
             return doc
         home = parser.homes.home(doc)
-        return resolve_units(doc, refs, parser.gaz, home, parser.places(doc))
+        return resolve_units(doc, refs, parser.gaz, home, places)
     return police_units
