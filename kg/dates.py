@@ -28,6 +28,10 @@ DATE = re.compile(
     rf"(?:(?P<y>[12][0-9]{{3}}|[一二][〇零一二三四五六七八九]{{3}})年)?"
     rf"(?:(?P<m>{_N}{{1,3}})(?:[—\-－~至到]{_N}{{1,3}})?月(?:份)?(?:(?P<d>{_N}{{1,3}})[日号])?)?"
 )
+# DATE can match the empty string, so scanning with it visits every character; a match with a
+# year or month starts with a relative word or a numeral, so the scan skips to those (the same
+# matches: where DATE_AT does not apply, DATE matches empty and consumes nothing).
+DATE_AT = re.compile(rf"(?=今年|去年|前年|明年|同年|当年|{_N})(?:{DATE.pattern})")
 DAY_ONLY = re.compile(rf"(?<![月0-9〇零一二三四五六七八九十])(?P<d>[0-9]{{1,2}})日(?!讯|电)")
 STORY_RELATIVE = {"当晚": 0, "当天": 0, "当日": 0, "同日": 0, "当夜": 0, "当天上午": 0,
                   "次日": 1, "第二天": 1, "翌日": 1, "隔天": 1}
@@ -91,7 +95,7 @@ def find_dates(text: str, ref: Optional[date] = None, ref_year: Optional[int] = 
 def _scan(text: str) -> Iterator[tuple[str, int, int, Optional[str], Optional[int], Optional[int], Optional[int]]]:
     """(kind, start, end, relative word, y, m, d) in text order."""
     hits = []
-    for m in DATE.finditer(text):
+    for m in DATE_AT.finditer(text):
         if not (m.group("y") or m.group("m")):
             continue
         try:

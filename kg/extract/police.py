@@ -20,6 +20,8 @@ from .homecity import HomeCities, Votes, remote_sentence, votes
 from .places import PlaceRules, find_places
 
 NAMED_KINDS = STATION_KINDS + ("分局",)
+NAMED_FIRST = {k[0] for k in NAMED_KINDS}
+ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}")   # 第一中队, 第3大队
 STATION_STOP = set("的了到在至往和与及、各该本全其原")
 NAME_TAIL_STOP = set("向去回进入给被把将为是找送报赴")   # a verb or preposition right before 派出所
 # words before 派出所 that are not a station's name (辖区派出所, 推送到对应派出所)
@@ -39,6 +41,10 @@ class UnitParser:
         rows = resources.table("unit_suffixes")
         self.depts = sorted(((r["dept"], r["canonical"]) for r in rows if r["dept"]), key=lambda x: -len(x[0]))
         self.kinds = sorted((r["kind"] for r in rows if r["kind"]), key=len, reverse=True)
+        self.kinds_re = re.compile("|".join(self.kinds))
+        # the same lists by first character, in the same order (the first that fits wins)
+        self.depts_at = _by_first(self.depts, lambda d: d[0])
+        self.kinds_at = _by_first(self.kinds, lambda k: k)
         self.homes = HomeCities(self.item_votes, self.gaz, resources.items)
         self._votes: dict[tuple, Votes] = {}
 
@@ -123,18 +129,20 @@ class UnitParser:
 
     def _sub_at(self, text: str, pos: int, places, after_unit: bool) -> Optional[tuple[int, str, Optional[str]]]:
         """A sub-unit name starting at ``pos``: (end, canonical department+kind, place code)."""
-        for dept, canon in self.depts:
+        for dept, canon in self.depts_at.get(text[pos:pos + 1], ()):
             if text.startswith(dept, pos):
                 p = pos + len(dept)
-                ordm = re.match(r"第[一二三四五六七八九十\d]{1,3}", text[p:p + 5])
+                ordm = ORDINAL.match(text, p, p + 5)
                 if ordm:
-                    p += ordm.end()
-                kind = next((k for k in self.kinds if text.startswith(k, p)), None)
+                    p = ordm.end()
+                kind = next((k for k in self.kinds_at.get(text[p:p + 1], ()) if text.startswith(k, p)), None)
                 if kind:
                     return p + len(kind), canon + (ordm.group() if ordm else "") + kind, None
         for n in ((5, 4, 3, 2) if after_unit else (3, 2)):
             # a place or station name: 铜梁大队, 方岩派出所, 花街中队; right after a bureau
             # also a branch named after a zone (宁波市公安局高新分局)
+            if text[pos + n:pos + n + 1] not in NAMED_FIRST:
+                continue                    # no kind after it: nothing below applies
             name = text[pos:pos + n]
             kind = next((k for k in NAMED_KINDS if text.startswith(k, pos + n)), None)
             if kind == "分局" and (not after_unit or pos + n in places or self.gaz.by_name(name)):
@@ -160,10 +168,12 @@ class UnitParser:
     def _standalone(self, text: str, refs: list[Ref], places) -> None:
         """Sub-units named on their own (刑侦大队, 方岩派出所, 广州市反诈中心)."""
         taken = [(r.start, r.end) for r in refs]
-        for m in re.finditer("|".join(self.kinds), text):
+        for m in self.kinds_re.finditer(text):
+            # a start before ``reach`` overlaps a unit already taken
+            reach = max((e for s, e in taken if s < m.end()), default=0)
             for n in (8, 7, 6, 5, 4, 2, 3):
                 pos = m.start() - n
-                if pos < 0 or any(s < m.end() and pos < e for s, e in taken):
+                if pos < reach:
                     continue
                 found = self._sub_at(text, pos, places, after_unit=False)
                 if found and found[0] == m.end() and text[pos:pos + 2] not in GENERIC_NAMES:
@@ -208,6 +218,13 @@ def _votes_key(doc: Doc) -> tuple:
     with them, one without is parsed with places found afresh (which depend on its text only)."""
     placed = tuple((m.start, m.end, m.get("code")) for m in doc.mentions if m.label == "Place" and m.get("code"))
     return doc.text, doc.title, doc.sentences, placed or None
+
+
+def _by_first(items, word) -> dict[str, tuple]:
+    out: dict[str, list] = {}
+    for item in items:
+        out.setdefault(word(item)[0], []).append(item)
+    return {c: tuple(v) for c, v in out.items()}
 
 
 def _is_name(name: str) -> bool:
