@@ -143,11 +143,11 @@ def test_gazetteer_does_not_match_generic_area_names(gazetteer):
     assert list(gazetteer.find_all("开发区")) == []
 
 
-def test_gazetteer_builds_the_automaton_only_when_first_needed():
+def test_gazetteer_builds_the_name_index_only_when_first_needed():
     gazetteer = Gazetteer.load()
-    assert "_automaton" not in vars(gazetteer)
+    assert "_prefixes" not in vars(gazetteer)
     next(gazetteer.find_all("浙江"))
-    assert "_automaton" in vars(gazetteer)
+    assert "_prefixes" in vars(gazetteer)
 
 
 def test_gazetteer_unknown_code_raises_a_key_error(gazetteer):

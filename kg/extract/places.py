@@ -1,6 +1,6 @@
 """Places: gazetteer names in the text, disambiguated by the places around them.
 
-One Aho-Corasick pass (:meth:`Gazetteer.find_all`) finds every name; each hit then gets the
+One pass (:meth:`Gazetteer.find_all`) finds every name; each hit then gets the
 candidate whose enclosing places are named nearby (江北 after 宁波 is 宁波市江北区, after 重庆
 it is 重庆市江北区) and is kept only with evidence that it names a place here: a full name, a
 province or prefecture, an enclosing place named in the item, a cue around it (家住, 籍, 警方),
