@@ -25,6 +25,7 @@ class Segmenter:
         self._user_words = user_words
         self._tok = None
         self._pos = None
+        self._pos_seen: dict[str, tuple[tuple[str, str, int, int], ...]] = {}
         self._lock = threading.Lock()
 
     def _tokenizer(self):
@@ -62,7 +63,17 @@ class Segmenter:
         return out
 
     def pos_tokenize(self, text: str) -> list[tuple[str, str, int, int]]:
-        """``(word, flag, start, end)`` with jieba's part-of-speech flags (slow: short texts only)."""
+        """``(word, flag, start, end)`` with jieba's part-of-speech flags (slow: short texts only;
+        the same short texts recur, so the last few thousand are remembered)."""
+        seen = self._pos_seen.get(text)
+        if seen is None:
+            seen = self._pos_tokenize(text)
+            if len(self._pos_seen) >= 4096:
+                self._pos_seen.clear()
+            self._pos_seen[text] = seen
+        return list(seen)
+
+    def _pos_tokenize(self, text: str) -> tuple[tuple[str, str, int, int], ...]:
         if self._pos is None:
             tok = self._tokenizer()                # imports jieba itself before jieba.posseg
             self._pos = _pos_tokenizer(tok)
@@ -73,7 +84,7 @@ class Segmenter:
                 raise ValueError(f"segmenter offsets drifted at {pos}: {pair.word!r}")
             out.append((pair.word, pair.flag, pos, end))
             pos = end
-        return out
+        return tuple(out)
 
     def freq(self, word: str) -> int:
         """How often ``word`` occurs in jieba's dictionary (0 when it is not a word)."""

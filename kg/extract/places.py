@@ -59,8 +59,9 @@ class PlaceRules:
         return rest.startswith(self.not_after) and not rest.startswith("街道")
 
 
-def _ancestors(gaz, code: str) -> list[str]:
-    return [d.code for d in gaz.chain(code)[1:]]
+@lru_cache(maxsize=8192)
+def _ancestors(gaz, code: str) -> tuple[str, ...]:
+    return tuple(d.code for d in gaz.chain(code)[1:])
 
 
 def _anchors(gaz, hits, rules: PlaceRules) -> set[str]:
@@ -198,12 +199,7 @@ def _township_short_forms(text: str, gaz, rules: PlaceRules, found: list[PlaceHi
     taken = [(p.start, p.end) for p in found]
     out = []
     for county in sorted(counties):
-        for child in gaz.children(county):
-            if child.level != "township":
-                continue
-            short = next((child.name[:-len(s)] for s in TOWNSHIP_SUFFIXES if child.name.endswith(s)), None)
-            if not short or len(short) < 2 or any(d.level != "township" for d in gaz.by_name(short)):
-                continue
+        for short, code in _short_townships(gaz, county):
             pos = text.find(short)
             while pos >= 0:
                 end = pos + len(short)
@@ -211,10 +207,25 @@ def _township_short_forms(text: str, gaz, rules: PlaceRules, found: list[PlaceHi
                        text[end:end + 2].startswith(("方向", "一带", "辖区", "境内", "附近")))
                 clash = any(s < end and pos < e for s, e in taken)
                 if cue and not clash and not text[end:end + 4].startswith(rules.inside_unit):
-                    out.append(PlaceHit(pos, end, short, child.code, "place.township.short"))
+                    out.append(PlaceHit(pos, end, short, code, "place.township.short"))
                     taken.append((pos, end))
                 pos = text.find(short, end)
     return out
+
+
+@lru_cache(maxsize=1024)
+def _short_townships(gaz, county: str) -> tuple[tuple[str, str], ...]:
+    """(short form, code) of the townships of ``county`` whose short form (李渡 of 李渡街道)
+    names no division other than townships."""
+    out = []
+    for child in gaz.children(county):
+        if child.level != "township":
+            continue
+        short = next((child.name[:-len(s)] for s in TOWNSHIP_SUFFIXES if child.name.endswith(s)), None)
+        if not short or len(short) < 2 or any(d.level != "township" for d in gaz.by_name(short)):
+            continue
+        out.append((short, child.code))
+    return tuple(out)
 
 
 def find_zones(text: str, places: list[PlaceHit], gaz, rules: PlaceRules) -> list[tuple[PlaceHit, PlaceHit]]:
