@@ -9,11 +9,17 @@ gazetteer to whatever needs it.
 """
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
-from typing import Iterable, Iterator
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 from kg.errors import KGError
 
@@ -22,6 +28,7 @@ DATA_FILES = ("gazetteer.tsv", "regions.tsv")
 LEVELS = ("country", "province", "prefecture", "county", "area", "township")
 _RANK = {"country": 0, "province": 0, "prefecture": 1, "county": 2, "area": 2, "township": 3}
 _COLUMNS = 9  # code name level parent_code aliases lat lon status successor_code [note]
+_CACHE_FORMAT = 1   # bump when the cached indexes change shape or meaning
 
 
 class GazetteerError(KGError):
@@ -72,15 +79,19 @@ class Gazetteer:
     def load(cls) -> Gazetteer:
         """Read the packaged data files."""
         rows: list[list[str]] = []
+        digest = hashlib.sha256()
         for name in DATA_FILES:
             text = resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+            digest.update(text.encode("utf-8"))
             rows.extend(_rows(text, f"kg/data/{name}"))
         gazetteer = cls.__new__(cls)
         gazetteer._init(rows, "kg/data")
+        gazetteer._digest = digest.hexdigest()[:20]
         return gazetteer
 
     def _init(self, rows: list[list[str]], source: str) -> None:
         # Rows stay as cells; Division objects are made when asked for (most never are).
+        self._digest: str | None = None     # of the data files, when loaded from them
         self._cells: dict[str, list[str]] = {}
         self._made: dict[str, Division] = {}
         for cells in rows:
@@ -182,6 +193,9 @@ class Gazetteer:
     @cached_property
     def _names(self) -> dict[str, tuple[str, ...]]:
         """Name or alias -> codes: current before historical, higher levels first."""
+        return self._cached("names", self._build_names)
+
+    def _build_names(self) -> dict[str, tuple[str, ...]]:
         def order(cells: list[str]) -> tuple[bool, int, str]:
             return (cells[7] == "historical", _RANK[cells[2]], cells[0])
 
@@ -207,6 +221,9 @@ class Gazetteer:
     def _prefixes(self) -> dict[str, tuple[tuple[str, ...], bool] | None]:
         """Every matchable name (two characters or more) -> (codes, is a full name), and every
         shorter prefix of one of them (two characters or more) -> None."""
+        return self._cached("prefixes", self._build_prefixes)
+
+    def _build_prefixes(self) -> dict[str, tuple[tuple[str, ...], bool] | None]:
         cells = self._cells
         generic = Counter(c[1] for c in cells.values() if c[2] == "area")
         words: dict[str, tuple[tuple[str, ...], bool] | None] = {}
@@ -223,6 +240,45 @@ class Gazetteer:
     @cached_property
     def _recent(self) -> dict[str, tuple[Hit, ...]]:
         return {}
+
+    def _cached(self, name: str, build: Callable[[], dict]) -> dict:
+        """``build()``, or what it gave before for the same data files: a process that needs
+        the name indexes loads them from the user's cache directory in a fraction of the time
+        building them takes (marshal: plain data only, never code). Any failure to read or
+        write the cache just means building them."""
+        path = _cache_file(name, self._digest)
+        if path is not None:
+            try:
+                value = marshal.loads(path.read_bytes())
+                if isinstance(value, dict):
+                    return value
+            except (OSError, EOFError, ValueError, TypeError):
+                pass
+        value = build()
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+                with os.fdopen(fd, "wb") as f:
+                    f.write(marshal.dumps(value))
+                os.replace(tmp, path)
+            except OSError:
+                pass
+        return value
+
+
+def _cache_file(name: str, digest: str | None) -> Path | None:
+    """Where the index ``name`` of the data with ``digest`` is cached: under ``$FRAUDKG_CACHE``
+    (empty: no cache) or ``$XDG_CACHE_HOME/fraudkg`` (``~/.cache/fraudkg``)."""
+    if digest is None:
+        return None
+    root = os.environ.get("FRAUDKG_CACHE")
+    if root is None:
+        root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "fraudkg")
+    if not root:
+        return None
+    version = f"{sys.version_info[0]}{sys.version_info[1]}"
+    return Path(root) / f"gazetteer-{name}-{digest}-py{version}-{_CACHE_FORMAT}.marshal"
 
 
 def _matchable(cells: list[str], key: str, generic: Counter) -> bool:

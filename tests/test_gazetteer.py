@@ -183,3 +183,29 @@ def test_gazetteer_offsets_always_point_at_the_surface(gazetteer, pieces):
         assert text[hit.start:hit.end] == hit.surface
         assert 0 <= hit.start < hit.end <= len(text)
         assert hit.candidates and gazetteer.by_name(hit.surface)
+
+
+def test_gazetteer_indexes_loaded_from_the_cache_equal_built_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRAUDKG_CACHE", str(tmp_path))
+    text = "他从云南瑞丽出境到柬埔寨，后在浙江省杭州市西湖区被抓获。"
+    built = Gazetteer.load()
+    hits = list(built.find_all(text))
+    assert sorted(p.name.split("-")[1] for p in tmp_path.iterdir()) == ["names", "prefixes"]
+    cached = Gazetteer.load()
+    assert list(cached.find_all(text)) == hits
+    assert cached._names == built._names and cached._prefixes == built._prefixes
+
+
+def test_gazetteer_builds_its_indexes_when_the_cache_is_damaged(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRAUDKG_CACHE", str(tmp_path))
+    next(Gazetteer.load().find_all("浙江"))
+    for path in tmp_path.iterdir():
+        path.write_bytes(b"\x00 not marshal data")
+    assert [h.surface for h in Gazetteer.load().find_all("浙江省")] == ["浙江", "浙江省"]
+
+
+def test_gazetteer_writes_no_cache_when_the_cache_is_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRAUDKG_CACHE", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    next(Gazetteer.load().find_all("浙江"))
+    assert list(tmp_path.iterdir()) == []
