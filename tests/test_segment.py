@@ -29,3 +29,34 @@ def test_segment_offsets_cover_the_text(text):
     assert "".join(w for w, _, _ in toks) == text
     for w, s, e in toks:
         assert text[s:e] == w
+
+
+_TAGS_SCRIPT = """
+import hashlib, sys
+plain = sys.argv[1] == "plain"
+if plain:
+    import jieba, jieba.posseg
+    jieba.setLogLevel(60)
+    table = jieba.posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab
+else:
+    from kg.segment import Segmenter
+    Segmenter().pos_tokenize("配合市委宣传部开展活动")
+    import jieba.posseg
+    table = jieba.posseg.dt.word_tag_tab
+print(len(table), hashlib.sha256(repr(sorted(table.items())).encode()).hexdigest())
+"""
+
+
+def test_segment_pos_tags_from_the_cache_are_jiebas_own(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    def tags(mode: str) -> str:
+        env = {**os.environ, "FRAUDKG_CACHE": str(tmp_path)}
+        return subprocess.run([sys.executable, "-c", _TAGS_SCRIPT, mode], env=env, check=True,
+                              capture_output=True, text=True).stdout
+    plain = tags("plain")
+    assert tags("ours") == plain                   # read from dict.txt, then cached
+    assert any(p.name.startswith("jieba-word-tags") for p in tmp_path.iterdir())
+    assert tags("ours") == plain                   # loaded from the cache
