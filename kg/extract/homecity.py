@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, Union
 
 from ..model import Article, Doc
 from . import register
@@ -123,11 +123,14 @@ def _in_lists(text: str, places: list[tuple[int, int, str]]) -> set[int]:
     return out
 
 
-def choose(item: Votes, page: Votes, gaz=None) -> Optional[str]:
-    """The item's own city when its evidence is strong, else the page's, else its own."""
+def choose(item: Votes, page: Union[Votes, Callable[[], Votes]], gaz=None) -> Optional[str]:
+    """The item's own city when its evidence is strong, else the page's, else its own
+    (``page`` may be a function giving the page's votes: called only when they are needed)."""
     own = item.best(gaz)
     if own and own in item.strong:
         return own
+    if callable(page):
+        page = page()
     return page.best(gaz) or own
 
 
@@ -170,7 +173,7 @@ class HomeCities:
         return got
 
     def home(self, doc: Doc) -> Optional[str]:
-        return choose(self.item_votes(doc), self.page(doc), self.gaz)
+        return choose(self.item_votes(doc), lambda: self.page(doc), self.gaz)
 
 
 @register("home_city")
