@@ -61,16 +61,16 @@ class _Tables:
         self.suffixes = sorted(resources.table("org_suffixes"), key=lambda r: -len(r["suffix"]))
         self.suffix_re = re.compile("|".join(re.escape(r["suffix"]) for r in self.suffixes))
         self.suffix_row = {r["suffix"]: r for r in self.suffixes}
-        self.never = [(r["word"], r["match"]) for r in resources.table("not_org")]
+        never = [(r["word"], r["match"]) for r in resources.table("not_org")]
+        self.never_exact = frozenset(w for w, how in never if how == "exact")
+        self.never_prefix = tuple(w for w, how in never if how == "prefix")
+        self.never_inside = tuple(w for w, how in never if how == "contains")
         self.gazetteer = resources.gazetteer
 
     def rejected(self, name: str, whole: bool = True) -> bool:
         """True when ``name`` (``whole``: the full name, else a part of it) is not an organisation."""
-        for word, how in self.never:
-            if (how == "exact" and whole and name == word) or (how == "prefix" and name.startswith(word)) \
-                    or (how == "contains" and word in name):
-                return True
-        return False
+        return ((whole and name in self.never_exact) or name.startswith(self.never_prefix)
+                or any(w in name for w in self.never_inside))
 
 
 @register("organizations")
