@@ -156,10 +156,10 @@ class HomeCities:
         self.item_votes = item_votes
         self.gaz = gaz
         self._items = items
-        self._pages: dict[str, Votes] = {}
+        self._pages: dict[Article, Votes] = {}
 
     def page(self, doc: Doc) -> Votes:
-        key = doc.article.content_hash + doc.article.id
+        key = doc.article          # its text, not only its hash: test articles share a hash
         got = self._pages.get(key)
         if got is None:
             if self._items is None:
