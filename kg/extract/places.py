@@ -102,6 +102,10 @@ def _domestic(gaz, codes, ctx: set[str]) -> list[str]:
 
 def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_code: Optional[str]) -> str:
     """The candidate best supported by the places around the hit."""
+    if len(hit.candidates) == 1:
+        return hit.candidates[0]
+    taiwan = "710000" in item_ctx or "710000" in page_ctx
+
     def score(i_code: tuple[int, str]) -> tuple:
         i, code = i_code
         anc = _ancestors(gaz, code)
@@ -112,7 +116,7 @@ def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_co
         s += 1 if any(a in page_ctx for a in anc) else 0
         s += 0.5 if code in item_ctx else 0
         s -= 0.5 if gaz.get(code).historical else 0
-        s -= 1 if code not in _domestic(gaz, (code,), item_ctx | page_ctx) else 0
+        s -= 1 if code.startswith("71") and not taiwan else 0     # not in _domestic()
         return (s, -i)
     return max(enumerate(hit.candidates), key=score)[1]
 
