@@ -143,3 +143,28 @@ def test_persons_gaigaizi_after_an_unnamed_man_is_not_resolved(kg_resources, doc
     doc = _persons(kg_resources, doc_of(text))
     refs = {m.text: m.get("refers_to") for m in doc.mentions if m.label == "PersonRef"}
     assert "该男子" not in refs and refs.get("他") == "王先生"
+
+
+def test_persons_mou_name_stops_before_a_verb_that_repeats(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("嫌疑人邵某抓住对方心理骗取钱财。次日民警将邵某抓获。"))
+    assert _roles(doc) == {"邵某": "Suspect"}
+
+
+def test_persons_surname_that_ends_a_word_is_not_a_name(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("他在一家公司某部门任职,被骗子骗走2万元。嫌疑人许某已被抓获。"))
+    assert _roles(doc) == {"许某": "Suspect"}
+
+
+def test_persons_title_inside_a_unit_name_does_not_start_a_name(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("市公安局刑警支队副支队长邹明远介绍,刑警支队支队长钟亦凡带队抓获嫌疑人。"))
+    assert _roles(doc) == {"邹明远": "PoliceOfficer", "钟亦凡": "PoliceOfficer"}
+
+
+def test_persons_xiao_name_alone_is_a_victim(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("大学生小郑在网上找兼职刷单,先后转账1.2万元后发现被骗,随即报警。"))
+    assert _roles(doc) == {"小郑": "Victim"}
+
+
+def test_persons_xiao_words_are_not_names(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("小区居民在小程序上购物被骗,一小时后报警,损失不小于3000元。"))
+    assert _roles(doc) == {}
