@@ -58,3 +58,11 @@ def test_groups_a_gang_in_a_list_of_many(run_article):
                                          "以办理贷款为由进行诈骗的江西赣州籍诈骗团伙等6个电信网络诈骗团伙。")
     assert len(ents) == 2
     assert all("籍" in label for label in ents)
+
+
+def test_groups_arrest_place_is_the_deepest_of_a_written_chain(run_article):
+    ents, links = groups_of(run_article, "本报讯 经过侦查,一个以宋某某为首的刷单诈骗团伙浮出水面。"
+                                         "5月2日,专案组民警赶赴贵州省遵义市红花岗区,将宋某某等5名犯罪嫌疑人抓获。")
+    (label,) = ents
+    arrested = {o for s, p, o in links if s == label and p == "arrestedIn"}
+    assert arrested == {"红花岗区"}

@@ -281,9 +281,8 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
         where = [p for g in gms if g.den and s0 <= g.start < e0 for p in g.based]
         for m in rules.arrest_at.finditer(sentence):
             at = s0 + m.end()
-            where += [p for p in _places_in(doc, at, at + 10)
-                      if p.start <= at + 2 and not any(a <= p.start < b for a, b in all_desc)
-                      and not UNIT_AFTER.match(doc.text, p.end)]
+            near = [p for p in _places_in(doc, at, e0) if not any(a <= p.start < b for a, b in all_desc)]
+            where += [p for p in _chain(near, at) if not UNIT_AFTER.match(doc.text, p.end)]
         where = where or _implied_place(doc, s0, e0)
         places = most_specific(where, resources)
         for p in places:
@@ -300,6 +299,18 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
         if (l.subject, l.predicate, l.object) not in seen:
             seen.add((l.subject, l.predicate, l.object))
             out.append(l)
+    return out
+
+
+def _chain(places: list[Mention], at: int) -> list[Mention]:
+    """The places written one after another from ``at`` (赶赴广东省东莞市: both; the deeper
+    is kept by :func:`most_specific`)."""
+    out: list[Mention] = []
+    for p in sorted(places, key=lambda p: (p.start, -p.end)):
+        if not out and at <= p.start <= at + 2 or out and p.start == out[-1].end:
+            out.append(p)
+        elif out and p.start > out[-1].end:
+            break
     return out
 
 
