@@ -66,3 +66,19 @@ def test_groups_arrest_place_is_the_deepest_of_a_written_chain(run_article):
     (label,) = ents
     arrested = {o for s, p, o in links if s == label and p == "arrestedIn"}
     assert arrested == {"红花岗区"}
+
+
+def test_groups_members_arrested_in_the_next_paragraph(run_article):
+    ents, links = groups_of(run_article, "本报讯 经过侦查,民警发现这是一个以湖北籍人员为主的刷单诈骗团伙。\n"
+                                         "6月中旬,专案组远赴湖北省孝感市,将蒋某某、雷某、施某3名犯罪嫌疑人抓获。")
+    (label,) = ents
+    members = {s for s, p, o in links if p == "memberOf" and o == label}
+    assert members == {"蒋某某", "雷某", "施某"}
+    assert (label, "arrestedIn", "孝感市") in links
+
+
+def test_groups_arrest_in_a_paragraph_of_another_story_is_not_the_gangs(run_article):
+    ents, links = groups_of(run_article, "本报讯 警方打掉一个以冒充客服为由实施诈骗的刷单诈骗团伙。\n"
+                                         "另悉,今年5月,民警在湖北省孝感市将盗窃嫌疑人蒋某某抓获。")
+    (label,) = ents
+    assert not {l for l in links if l[1] in ("memberOf", "arrestedIn")}

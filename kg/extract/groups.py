@@ -243,22 +243,32 @@ def _same(a: str, b: str) -> bool:
     return bool(ca and cb and (ca in cb or cb in ca))
 
 
-def _sentences_of(doc: Doc, gms: list[GroupMention]) -> list[tuple[int, int]]:
-    """Sentences that speak of a group: those with its mentions and, in the same paragraph,
-    the arrest sentences after it."""
+def _sentences_of(doc: Doc, gms: list[GroupMention], another: re.Pattern,
+                  others: list[int] = ()) -> list[tuple[int, int]]:
+    """Sentences that speak of a group: those with its mentions and the sentences after
+    them to the end of the next paragraph (the arrest is often told in the paragraph after
+    the gang is described) unless that one opens another story (``another``), stopping
+    where another group is mentioned (``others``)."""
     spans = []
     for gm in gms:
         s = doc.sentence_at(gm.start)
         spans.append((s.start, s.end))
         para_end = doc.text.find("\n", s.end)
+        if para_end >= 0:
+            nxt = doc.text.find("\n", para_end + 1)
+            nxt = len(doc.text) if nxt < 0 else nxt
+            if not another.search(doc.text[para_end + 1:nxt].strip()):
+                para_end = nxt
         para_end = len(doc.text) if para_end < 0 else para_end
+        stop = min((o for o in others if o >= s.end), default=len(doc.text))
         for t in doc.sentences:
-            if s.end <= t.start and t.end <= para_end:
+            if s.end <= t.start and t.end <= para_end and t.end <= stop:
                 spans.append((t.start, t.end))
     return sorted(set(spans))
 
 
-def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, resources) -> list[Link]:
+def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, resources,
+                others: list[int] = ()) -> list[Link]:
     """originPlace, basedIn, arrestedIn and memberOf links of one group."""
     links: list[Link] = []
     first = gms[0]
@@ -274,7 +284,7 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
                 if g.leader_span[0] <= s.start and s.end <= g.leader_span[1] and s.key:
                     links.append(Link(s.key, "memberOf", key, "group.leader", sent.start, sent.end))
     all_desc = [(g.start, g.end) for g in gms]
-    for s0, e0 in _sentences_of(doc, gms):
+    for s0, e0 in _sentences_of(doc, gms, rules.another, others):
         sentence = doc.text[s0:e0]
         if not rules.arrest.search(sentence):
             continue
@@ -358,7 +368,8 @@ def group_annotations(doc: Doc, rules: GroupRules, resources=None) -> tuple[list
             entities[gm.key] = Entity(gm.key, "CriminalGroup", gm.label,
                                       frozenset(a for a in gm.aliases if a != gm.label))
     for key in entities:
-        links += group_links(doc, key, [g for g in gms if g.key == key], rules, resources)
+        others = sorted(g.start for g in gms if g.key != key and g.key in entities)
+        links += group_links(doc, key, [g for g in gms if g.key == key], rules, resources, others)
     return mentions, list(entities.values()), links
 
 
