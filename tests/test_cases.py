@@ -126,3 +126,11 @@ def test_cases_statistics_sentence_inside_a_story_is_not_its_sum(cases_of):
                    {"周女士": V("周女士")})
     (case,) = doc.cases
     assert case.amount_recovered == Decimal(6000)
+
+
+def test_cases_unit_that_only_reports_statistics_did_not_handle_the_case(cases_of):
+    doc = cases_of("5月3日,留下派出所成功劝阻周女士向骗子转账6000元。\n"
+                   "今年以来,西湖警方共开展见面劝阻1200余次,其中刷单类警情占比近三成。",
+                   {"周女士": V("周女士"), "留下派出所": U("西湖分局留下派出所"), "西湖警方": U("西湖分局")})
+    (case,) = doc.cases
+    assert case.handled_by == (U("西湖分局留下派出所"),)

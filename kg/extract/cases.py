@@ -85,8 +85,8 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
     for m in units:
         if m.end in starts:
             continue          # 铁岭市公安局|西丰县局|反诈中心: the parents inside a chained name
-        if story.in_heading(m.start) or rules.passive_unit(doc.text, m.start, m.end):
-            continue
+        if story.in_heading(m.start) or rules.passive_unit(doc.text, m.start, m.end) or _statistic(doc, m, rules):
+            continue          # … or it only reports statistics (今年以来，XX警方共劝阻…)
         out.append(m)
     core = story.core()
     if any(any(s <= m.start < e for s, e in core) for m in out):
