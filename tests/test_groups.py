@@ -82,3 +82,10 @@ def test_groups_arrest_in_a_paragraph_of_another_story_is_not_the_gangs(run_arti
                                          "另悉,今年5月,民警在湖北省孝感市将盗窃嫌疑人蒋某某抓获。")
     (label,) = ents
     assert not {l for l in links if l[1] in ("memberOf", "arrestedIn")}
+
+
+def test_groups_a_gang_served_by_the_suspects_is_not_described(run_article):
+    ents, links = groups_of(run_article, "本报讯 近日,警方抓获为境外诈骗团伙提供银行卡的犯罪嫌疑人鲍某。"
+                                         "另一嫌疑人柏某长期收购公民个人信息再出售给诈骗团伙,已被刑事拘留。")
+    assert ents == {}
+    assert links == set()

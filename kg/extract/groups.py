@@ -125,6 +125,9 @@ def describe(doc: Doc, head: re.Match, rules: GroupRules) -> Optional[GroupMenti
     """The group mention whose noun is ``head``, or None for statistics."""
     text = doc.text
     sent = doc.sentence_at(head.start())
+    pre = text[max(sent.start, head.start() - 16):head.start()]
+    if rules.serve_to.search(pre) or (rules.serve_for.search(pre) and rules.serve_what.search(text[head.end():head.end() + 4])):
+        return None        # 为诈骗团伙提供银行卡, 卖给诈骗团伙: the gang is a customer, not the one described
     start, refers = _desc_start(text, sent.start, head.start(), rules)
     desc = text[start:head.end()]
     before = text[max(sent.start, start - 8):start]
