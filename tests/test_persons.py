@@ -168,3 +168,14 @@ def test_persons_xiao_name_alone_is_a_victim(kg_resources, doc_of):
 def test_persons_xiao_words_are_not_names(kg_resources, doc_of):
     doc = _persons(kg_resources, doc_of("小区居民在小程序上购物被骗,一小时后报警,损失不小于3000元。"))
     assert _roles(doc) == {}
+
+
+def test_persons_xiao_nickname_after_a_word_for_a_person(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("初三学生小雨想卖掉游戏装备。随后小雨按对方要求转账6000元,发现被骗后报警。"))
+    assert _roles(doc) == {"小雨": "Victim"}
+
+
+def test_persons_company_whose_accountant_was_cheated_is_a_victim(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("3月2日,城南区一建材公司的会计被拉进一个微信群,转账20万元后发现被骗。"))
+    (ent,) = [e for e in doc.entities if e.type in PEOPLE]
+    assert ent.label == "城南区一建材公司" and ent.type == "Victim" and ent.get("kind") == "organization"

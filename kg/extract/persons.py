@@ -36,13 +36,16 @@ POLICE_WORDS = re.compile(r"公安|警|派出所|分局|大队|支队|中队|反
 UNIT_AFTER_TITLE = re.compile(r"[总支大中]?队|派出所|分局|局|所|中心|科|处|室")
 ORG_VICTIM = re.compile(
     r"([\u4e00-\u9fff]{2,16}?)(有限责任公司|股份有限公司|有限公司|公司|企业|工厂|商行|合作社)"
-    r"(?=(?:财务|会计|出纳|负责人)?(?:被|报警|报案|遭|向[^。]{0,8}报))")
+    r"(?=的?(?:财务|会计|出纳|负责人|员工)?(?:人员)?(?:被|报警|报案|遭|向[^。]{0,8}报))")
 # Words of harm that make an honorific-named person in the item a victim by default.
 CRIME_WORDS = re.compile(r"诈骗|被骗|骗子|骗局|受骗|盗窃|被盗|遭窃|失窃|抢劫|抢夺|敲诈|勒索|犯罪|嫌疑|作案|劝阻|止付|涉诈|非法")
 ORG_LEFT_STOP = re.compile(r".*(?:接到|发现|称|在|向|对|与|和|及|是|为|被|有|据|了|日|讯|的)")
 COMMON_XIAO = 1000      # jieba frequency above which 小X is a word (小龙, 小麦), not a name
 # Surnames after which 小X is an ordinary word more often than a name (小于, 小区, 小车, 小费).
 NOT_XIAO_NAME = frozenset("于区康孔路米车费钱包农国山鱼麦龙花步房商家宗曲时贝")
+# Who a 小X nickname may follow when X is no surname (学生小宇, 女孩小雨).
+XIAO_AFTER = re.compile(r"(?:学生|大学生|中学生|小学生|高中生|初中生|女孩|男孩|孩子|青年|小伙|姑娘|网友|女子|男子|"
+                        r"居民|市民|村民|少年|少女|宝妈|员工|职员|女儿|儿子)$")
 ALIAS = re.compile(r"小([\u4e00-\u9fff])(?:的)?(?:全名|本名|真名|大名|名叫|原名|真实姓名)(?:是|叫|为)?")
 
 
@@ -225,14 +228,17 @@ def _find_repeats(text: str, names: dict[str, _Name]) -> None:
 
 def _find_xiao(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
     """``小王`` on its own (a young victim the report names only so): 小 + a one-character
-    surname that does not form a word with what follows (小时, 小区内, 小程序 are words).
-    Its role comes from cues alone (:func:`_role`), so a 小王 nobody harms is left out."""
+    surname that does not form a word with what follows (小时, 小区内, 小程序 are words), or
+    小 + any character right after a word for a person (学生小宇). Its role comes from cues
+    and a slight lean to victim (:func:`_role`)."""
     known = {a for nm in names.values() for a in nm.aliases} | set(names)
     for m in re.finditer("小", text):
         s, e = m.start(), m.start() + 2
         sur = text[s + 1:e]
-        if not lex.surnames.common(sur) or sur in NOT_XIAO_NAME or lex.surnames.at(text, s + 1) != sur \
-                or text[s:e] in known:
+        if text[s:e] in known or not is_han(sur) or sur in NOT_XIAO_NAME:
+            continue
+        if not (lex.surnames.common(sur) and lex.surnames.at(text, s + 1) == sur) \
+                and not XIAO_AFTER.search(text, max(0, s - 4), s):
             continue
         if lex.freq(text[s:e]) >= COMMON_XIAO or lex.freq(text[s + 1:e + 1]) or inside_word(text, s, lex.freq):
             continue
@@ -240,7 +246,9 @@ def _find_xiao(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
             continue
         if s > 0 and lex.surnames.common(text[s - 1]):
             continue            # 王小明: a full name, not 小明
-        _add(names, text[s:e], "xiao", s, e, "person.xiao")
+        nm = _add(names, text[s:e], "xiao", s, e, "person.xiao")
+        if not lex.surnames.common(sur):       # 学生小宇 … 小宇: its other mentions too
+            nm.spans += [(k.start(), k.end(), "person.repeat") for k in re.finditer(nm.name, text) if k.start() != s]
 
 
 def _taken_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -291,7 +299,7 @@ def _role(text: str, nm: _Name, lex: _Lexicon) -> Optional[str]:
 # ------------------------------------------------------------------ companies as victims
 def _org_victims(doc: Doc, lex: _Lexicon, taken) -> tuple[list[Mention], list[Entity]]:
     text, mentions, entities = doc.text, [], []
-    units = [(m.start, m.end) for m in doc.mentions if m.label in ("PoliceUnit", "Organization")]
+    units = [(m.start, m.end) for m in doc.mentions if m.label == "PoliceUnit"]
     for m in ORG_VICTIM.finditer(text):
         s, e = m.start(1), m.end(2)
         cut = ORG_LEFT_STOP.match(text, s, m.end(1) - 1)
