@@ -179,3 +179,8 @@ def test_persons_company_whose_accountant_was_cheated_is_a_victim(kg_resources, 
     doc = _persons(kg_resources, doc_of("3月2日,城南区一建材公司的会计被拉进一个微信群,转账20万元后发现被骗。"))
     (ent,) = [e for e in doc.entities if e.type in PEOPLE]
     assert ent.label == "城南区一建材公司" and ent.type == "Victim" and ent.get("kind") == "organization"
+
+
+def test_persons_full_name_in_a_list_after_a_title(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("民警将犯罪嫌疑人雷某、施某某和蒋明辉抓获。"))
+    assert _roles(doc) == {"雷某": "Suspect", "施某某": "Suspect", "蒋明辉": "Suspect"}

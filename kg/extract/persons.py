@@ -46,6 +46,7 @@ NOT_XIAO_NAME = frozenset("于区康孔路米车费钱包农国山鱼麦龙花�
 # Who a 小X nickname may follow when X is no surname (学生小宇, 女孩小雨).
 XIAO_AFTER = re.compile(r"(?:学生|大学生|中学生|小学生|高中生|初中生|女孩|男孩|孩子|青年|小伙|姑娘|网友|女子|男子|"
                         r"居民|市民|村民|少年|少女|宝妈|员工|职员|女儿|儿子)$")
+LIST_SEP = re.compile(r"、|和|及|与|以及")
 ALIAS = re.compile(r"小([\u4e00-\u9fff])(?:的)?(?:全名|本名|真名|大名|名叫|原名|真实姓名)(?:是|叫|为)?")
 
 
@@ -196,6 +197,20 @@ def _find_titled(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
                 end = m.end() + (3 if text[m.end() + 2:m.end() + 3] == "某" else 2)   # 嫌疑人川某: any surname
             if end is not None:
                 _add(names, text[m.end():end], "titled", m.end(), end, f"person.{rule_id}")
+                _find_listed(text, end, lex, names, rule_id)
+
+
+def _find_listed(text: str, end: int, lex: _Lexicon, names: dict[str, _Name], rule_id: str) -> None:
+    """The full names listed after a titled one (犯罪嫌疑人王某、李某某和张明华): the title
+    covers the list; 某-names are found on their own, full names only so."""
+    while LIST_SEP.match(text, end):
+        i = LIST_SEP.match(text, end).end()
+        nxt = mou_name_at(text, i, lex.surnames, lex.freq) or full_name_at(text, i, lex.surnames, lex.freq)
+        if nxt is None:
+            return
+        if "某" not in text[i:nxt]:
+            _add(names, text[i:nxt], "titled", i, nxt, f"person.{rule_id}.listed")
+        end = nxt
 
 
 def _find_aliases(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:

@@ -183,7 +183,7 @@ def _unit_area(doc: Doc, m: Mention, places: list[Mention], units: list[Mention]
 def _origin(doc: Doc, suspects: list[Mention], places: list[Mention]) -> Iterable[Link]:
     text, prev = doc.text, None
     for m in suspects:
-        place = _ending_before(places, m.start, GAP_ORIGIN, text, limit=5)
+        place = _ending_before(places, m.start, GAP_ORIGIN, text, limit=7)
         if place is not None:
             yield _link(doc, m, "originPlace", place.key, "relation.originPlace.before", m.start)
             prev = (m, place)
