@@ -134,3 +134,17 @@ def test_cases_unit_that_only_reports_statistics_did_not_handle_the_case(cases_o
                    {"周女士": V("周女士"), "留下派出所": U("西湖分局留下派出所"), "西湖警方": U("西湖分局")})
     (case,) = doc.cases
     assert case.handled_by == (U("西湖分局留下派出所"),)
+
+
+def test_cases_money_frozen_for_a_victim_is_recovered(cases_of):
+    doc = cases_of("5月3日,周女士被骗走6000元。民警联合银行及时止付,成功冻结涉案资金4000元。",
+                   {"周女士": V("周女士")})
+    (case,) = doc.cases
+    assert case.amount_lost == Decimal(6000) and case.amount_recovered == Decimal(4000)
+
+
+def test_cases_total_of_payments_a_clause_after_the_cue_is_the_loss(cases_of):
+    doc = cases_of("周女士报警称,她按对方要求先后将贷款转入指定账户,共计4.5万元。",
+                   {"周女士": V("周女士")})
+    (case,) = doc.cases
+    assert case.amount_lost == Decimal(45000)
