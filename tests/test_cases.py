@@ -148,3 +148,17 @@ def test_cases_total_of_payments_a_clause_after_the_cue_is_the_loss(cases_of):
                    {"周女士": V("周女士")})
     (case,) = doc.cases
     assert case.amount_lost == Decimal(45000)
+
+
+def test_cases_numbered_subheading_ending_in_a_quote_opens_a_section(cases_of):
+    doc = cases_of("三、网购遇上“退款”\n周女士网购时接到“客服”电话,被骗走6000元。\n"
+                   "四、斩断“数据链”\n民警顺线追查,在外省抓获倒卖个人信息的犯罪嫌疑人鲍某。\n",
+                   {"周女士": V("周女士"), "鲍某": S("鲍某")})
+    assert [(c.victims, c.suspects) for c in doc.cases] == [((V("周女士"),), ()), ((), (S("鲍某"),))]
+
+
+def test_cases_announced_victim_after_a_suspects_story_opens_another(cases_of):
+    doc = cases_of("民警在外省抓获倒卖个人信息的犯罪嫌疑人鲍某。\n"
+                   "同样的案件并非个例。个体户周女士申请贷款时被骗走6000元。\n",
+                   {"周女士": V("周女士"), "鲍某": S("鲍某")})
+    assert [(c.victims, c.suspects) for c in doc.cases] == [((), (S("鲍某"),)), ((V("周女士"),), ())]
