@@ -162,3 +162,10 @@ def test_cases_announced_victim_after_a_suspects_story_opens_another(cases_of):
                    "同样的案件并非个例。个体户周女士申请贷款时被骗走6000元。\n",
                    {"周女士": V("周女士"), "鲍某": S("鲍某")})
     assert [(c.victims, c.suspects) for c in doc.cases] == [((), (S("鲍某"),)), ((V("周女士"),), ())]
+
+
+def test_cases_another_incident_with_a_new_suspect_is_its_own_story(cases_of):
+    doc = cases_of("5月3日,周女士被人以裸聊视频敲诈,民警及时劝阻。\n"
+                   "另一起案件发生在城南。民警蹲守三天,将盗窃电瓶的犯罪嫌疑人鲍某抓获。\n",
+                   {"周女士": V("周女士"), "鲍某": S("鲍某")})
+    assert [(c.victims, c.suspects) for c in doc.cases] == [((V("周女士"),), ()), ((), (S("鲍某"),))]

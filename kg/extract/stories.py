@@ -37,6 +37,7 @@ class Story:
     groups: list[str] = field(default_factory=list)
     headings: list[tuple[int, int]] = field(default_factory=list)   # titles and subheadings
     leads: list[tuple[int, int]] = field(default_factory=list)      # paragraphs that lead in
+    anchors: list[str] = field(default_factory=list)                # everyone named so far
 
     def in_heading(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.headings)
@@ -129,6 +130,7 @@ def split_stories(doc: Doc, rules) -> tuple[list[Story], list[Paragraph]]:
             current.spans.append((p.start, p.end))
         current.victims += [v for v in p.victims if v not in current.victims]
         current.groups += [g for g in p.groups if g not in current.groups]
+        current.anchors += [a for a in p.anchors if a not in current.anchors]
     return stories, stats
 
 
@@ -153,4 +155,5 @@ def _opens_story(current: Story, p: Paragraph, text: str, rules) -> bool:
         return True
     if new_groups and (current.groups or rules.new_story.search(text) or rules.date_lead(text)):
         return True
-    return bool(rules.new_story.search(text) and (new_victims or new_groups))
+    new_people = [a for a in p.anchors if a not in current.anchors]
+    return bool(rules.new_story.search(text) and (new_victims or new_groups or new_people))
