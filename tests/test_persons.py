@@ -184,3 +184,8 @@ def test_persons_company_whose_accountant_was_cheated_is_a_victim(kg_resources, 
 def test_persons_full_name_in_a_list_after_a_title(kg_resources, doc_of):
     doc = _persons(kg_resources, doc_of("民警将犯罪嫌疑人雷某、施某某和蒋明辉抓获。"))
     assert _roles(doc) == {"雷某": "Suspect", "施某某": "Suspect", "蒋明辉": "Suspect"}
+
+
+def test_persons_officer_name_stops_where_jieba_starts_a_word(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("值班民警何强接警后立即赶到。民警王明宇到达现场。"))
+    assert _roles(doc) == {"何强": "PoliceOfficer", "王明宇": "PoliceOfficer"}

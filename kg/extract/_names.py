@@ -76,10 +76,13 @@ def inside_word(text: str, start: int, freq: Callable[[str], int]) -> bool:
     return start > 0 and is_han(text[start - 1]) and freq(text[start - 1:start + 1]) >= COMMON_WORD
 
 
-def full_name_at(text: str, i: int, surnames: Surnames, freq: Callable[[str], int]) -> Optional[int]:
+def full_name_at(text: str, i: int, surnames: Surnames, freq: Callable[[str], int],
+                 tokenize: Optional[Callable[[str, int], list[tuple[str, int, int]]]] = None) -> Optional[int]:
     """End of the full name (surname + one or two characters) starting at ``i``, or None.
 
-    ``freq`` gives a word's dictionary frequency (``kg.segment.word_freq``).
+    ``freq`` gives a word's dictionary frequency (``kg.segment.word_freq``); ``tokenize``
+    (words of a snippet with offsets from a given start) settles a name whose third
+    character begins a word.
     """
     sur = surnames.at(text, i)
     if sur is None:
@@ -103,6 +106,8 @@ def full_name_at(text: str, i: int, surnames: Surnames, freq: Callable[[str], in
         return two                                  # 唐列出席: 出席 is a word
     if len(sur) == 2 and freq(text[g:g + 2]) >= WORD_AFTER:
         return two
+    if tokenize is not None and any(s == g + 1 and e - s >= 2 for _, s, e in tokenize(text[i:i + 8], i)):
+        return two                                  # 何磊接警后: jieba reads 接警 as one word
     return three
 
 

@@ -69,6 +69,7 @@ class _Lexicon:
     def __init__(self, resources) -> None:
         from .. import segment
         self.freq = segment.word_freq
+        self.tokenize = lambda snippet, offset: [(w, s + offset, e + offset) for w, s, e in segment.tokenize(snippet)]
         self.surnames = Surnames.from_rows(resources.table("surnames"))
         self.honorifics = {r["suffix"]: (r["id"], r["gender"], r.get("role") or "-")
                            for r in resources.table("person_titles")}
@@ -180,7 +181,7 @@ def _find_titled(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
             continue
         if UNIT_AFTER_TITLE.match(text, m.end()):
             continue
-        end = full_name_at(text, m.end(), lex.surnames, lex.freq)
+        end = full_name_at(text, m.end(), lex.surnames, lex.freq, lex.tokenize)
         start = m.end()
         if end is None and text[start:start + 1] == "小" and lex.surnames.at(text, start + 1):
             end = start + 2                                     # 辅警小王 (full name maybe later)
@@ -192,7 +193,7 @@ def _find_titled(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
         if intro is None:
             continue
         for m in intro.finditer(text):
-            end = full_name_at(text, m.end(), lex.surnames, lex.freq)
+            end = full_name_at(text, m.end(), lex.surnames, lex.freq, lex.tokenize)
             if end is None and is_han(text[m.end():m.end() + 1]) and text[m.end() + 1:m.end() + 2] == "某":
                 end = m.end() + (3 if text[m.end() + 2:m.end() + 3] == "某" else 2)   # 嫌疑人川某: any surname
             if end is not None:
@@ -205,7 +206,7 @@ def _find_listed(text: str, end: int, lex: _Lexicon, names: dict[str, _Name], ru
     covers the list; 某-names are found on their own, full names only so."""
     while LIST_SEP.match(text, end):
         i = LIST_SEP.match(text, end).end()
-        nxt = mou_name_at(text, i, lex.surnames, lex.freq) or full_name_at(text, i, lex.surnames, lex.freq)
+        nxt = mou_name_at(text, i, lex.surnames, lex.freq) or full_name_at(text, i, lex.surnames, lex.freq, lex.tokenize)
         if nxt is None:
             return
         if "某" not in text[i:nxt]:
@@ -219,7 +220,7 @@ def _find_aliases(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
         short = "小" + m.group(1)
         if not text.startswith(m.group(1), m.end()):
             continue
-        end = full_name_at(text, m.end(), lex.surnames, lex.freq)
+        end = full_name_at(text, m.end(), lex.surnames, lex.freq, lex.tokenize)
         if end is None:
             continue
         full = text[m.end():end]
