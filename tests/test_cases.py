@@ -126,3 +126,46 @@ def test_cases_statistics_sentence_inside_a_story_is_not_its_sum(cases_of):
                    {"周女士": V("周女士")})
     (case,) = doc.cases
     assert case.amount_recovered == Decimal(6000)
+
+
+def test_cases_unit_that_only_reports_statistics_did_not_handle_the_case(cases_of):
+    doc = cases_of("5月3日,留下派出所成功劝阻周女士向骗子转账6000元。\n"
+                   "今年以来,西湖警方共开展见面劝阻1200余次,其中刷单类警情占比近三成。",
+                   {"周女士": V("周女士"), "留下派出所": U("西湖分局留下派出所"), "西湖警方": U("西湖分局")})
+    (case,) = doc.cases
+    assert case.handled_by == (U("西湖分局留下派出所"),)
+
+
+def test_cases_money_frozen_for_a_victim_is_recovered(cases_of):
+    doc = cases_of("5月3日,周女士被骗走6000元。民警联合银行及时止付,成功冻结涉案资金4000元。",
+                   {"周女士": V("周女士")})
+    (case,) = doc.cases
+    assert case.amount_lost == Decimal(6000) and case.amount_recovered == Decimal(4000)
+
+
+def test_cases_total_of_payments_a_clause_after_the_cue_is_the_loss(cases_of):
+    doc = cases_of("周女士报警称,她按对方要求先后将贷款转入指定账户,共计4.5万元。",
+                   {"周女士": V("周女士")})
+    (case,) = doc.cases
+    assert case.amount_lost == Decimal(45000)
+
+
+def test_cases_numbered_subheading_ending_in_a_quote_opens_a_section(cases_of):
+    doc = cases_of("三、网购遇上“退款”\n周女士网购时接到“客服”电话,被骗走6000元。\n"
+                   "四、斩断“数据链”\n民警顺线追查,在外省抓获倒卖个人信息的犯罪嫌疑人鲍某。\n",
+                   {"周女士": V("周女士"), "鲍某": S("鲍某")})
+    assert [(c.victims, c.suspects) for c in doc.cases] == [((V("周女士"),), ()), ((), (S("鲍某"),))]
+
+
+def test_cases_announced_victim_after_a_suspects_story_opens_another(cases_of):
+    doc = cases_of("民警在外省抓获倒卖个人信息的犯罪嫌疑人鲍某。\n"
+                   "同样的案件并非个例。个体户周女士申请贷款时被骗走6000元。\n",
+                   {"周女士": V("周女士"), "鲍某": S("鲍某")})
+    assert [(c.victims, c.suspects) for c in doc.cases] == [((), (S("鲍某"),)), ((V("周女士"),), ())]
+
+
+def test_cases_another_incident_with_a_new_suspect_is_its_own_story(cases_of):
+    doc = cases_of("5月3日,周女士被人以裸聊视频敲诈,民警及时劝阻。\n"
+                   "另一起案件发生在城南。民警蹲守三天,将盗窃电瓶的犯罪嫌疑人鲍某抓获。\n",
+                   {"周女士": V("周女士"), "鲍某": S("鲍某")})
+    assert [(c.victims, c.suspects) for c in doc.cases] == [((V("周女士"),), ()), ((), (S("鲍某"),))]

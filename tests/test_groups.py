@@ -58,3 +58,34 @@ def test_groups_a_gang_in_a_list_of_many(run_article):
                                          "以办理贷款为由进行诈骗的江西赣州籍诈骗团伙等6个电信网络诈骗团伙。")
     assert len(ents) == 2
     assert all("籍" in label for label in ents)
+
+
+def test_groups_arrest_place_is_the_deepest_of_a_written_chain(run_article):
+    ents, links = groups_of(run_article, "本报讯 经过侦查,一个以宋某某为首的刷单诈骗团伙浮出水面。"
+                                         "5月2日,专案组民警赶赴贵州省遵义市红花岗区,将宋某某等5名犯罪嫌疑人抓获。")
+    (label,) = ents
+    arrested = {o for s, p, o in links if s == label and p == "arrestedIn"}
+    assert arrested == {"红花岗区"}
+
+
+def test_groups_members_arrested_in_the_next_paragraph(run_article):
+    ents, links = groups_of(run_article, "本报讯 经过侦查,民警发现这是一个以湖北籍人员为主的刷单诈骗团伙。\n"
+                                         "6月中旬,专案组远赴湖北省孝感市,将蒋某某、雷某、施某3名犯罪嫌疑人抓获。")
+    (label,) = ents
+    members = {s for s, p, o in links if p == "memberOf" and o == label}
+    assert members == {"蒋某某", "雷某", "施某"}
+    assert (label, "arrestedIn", "孝感市") in links
+
+
+def test_groups_arrest_in_a_paragraph_of_another_story_is_not_the_gangs(run_article):
+    ents, links = groups_of(run_article, "本报讯 警方打掉一个以冒充客服为由实施诈骗的刷单诈骗团伙。\n"
+                                         "另悉,今年5月,民警在湖北省孝感市将盗窃嫌疑人蒋某某抓获。")
+    (label,) = ents
+    assert not {l for l in links if l[1] in ("memberOf", "arrestedIn")}
+
+
+def test_groups_a_gang_served_by_the_suspects_is_not_described(run_article):
+    ents, links = groups_of(run_article, "本报讯 近日,警方抓获为境外诈骗团伙提供银行卡的犯罪嫌疑人鲍某。"
+                                         "另一嫌疑人柏某长期收购公民个人信息再出售给诈骗团伙,已被刑事拘留。")
+    assert ents == {}
+    assert links == set()

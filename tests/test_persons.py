@@ -143,3 +143,49 @@ def test_persons_gaigaizi_after_an_unnamed_man_is_not_resolved(kg_resources, doc
     doc = _persons(kg_resources, doc_of(text))
     refs = {m.text: m.get("refers_to") for m in doc.mentions if m.label == "PersonRef"}
     assert "该男子" not in refs and refs.get("他") == "王先生"
+
+
+def test_persons_mou_name_stops_before_a_verb_that_repeats(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("嫌疑人邵某抓住对方心理骗取钱财。次日民警将邵某抓获。"))
+    assert _roles(doc) == {"邵某": "Suspect"}
+
+
+def test_persons_surname_that_ends_a_word_is_not_a_name(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("他在一家公司某部门任职,被骗子骗走2万元。嫌疑人许某已被抓获。"))
+    assert _roles(doc) == {"许某": "Suspect"}
+
+
+def test_persons_title_inside_a_unit_name_does_not_start_a_name(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("市公安局刑警支队副支队长邹明远介绍,刑警支队支队长钟亦凡带队抓获嫌疑人。"))
+    assert _roles(doc) == {"邹明远": "PoliceOfficer", "钟亦凡": "PoliceOfficer"}
+
+
+def test_persons_xiao_name_alone_is_a_victim(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("大学生小郑在网上找兼职刷单,先后转账1.2万元后发现被骗,随即报警。"))
+    assert _roles(doc) == {"小郑": "Victim"}
+
+
+def test_persons_xiao_words_are_not_names(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("小区居民在小程序上购物被骗,一小时后报警,损失不小于3000元。"))
+    assert _roles(doc) == {}
+
+
+def test_persons_xiao_nickname_after_a_word_for_a_person(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("初三学生小雨想卖掉游戏装备。随后小雨按对方要求转账6000元,发现被骗后报警。"))
+    assert _roles(doc) == {"小雨": "Victim"}
+
+
+def test_persons_company_whose_accountant_was_cheated_is_a_victim(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("3月2日,城南区一建材公司的会计被拉进一个微信群,转账20万元后发现被骗。"))
+    (ent,) = [e for e in doc.entities if e.type in PEOPLE]
+    assert ent.label == "城南区一建材公司" and ent.type == "Victim" and ent.get("kind") == "organization"
+
+
+def test_persons_full_name_in_a_list_after_a_title(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("民警将犯罪嫌疑人雷某、施某某和蒋明辉抓获。"))
+    assert _roles(doc) == {"雷某": "Suspect", "施某某": "Suspect", "蒋明辉": "Suspect"}
+
+
+def test_persons_officer_name_stops_where_jieba_starts_a_word(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("值班民警何强接警后立即赶到。民警王明宇到达现场。"))
+    assert _roles(doc) == {"何强": "PoliceOfficer", "王明宇": "PoliceOfficer"}

@@ -97,3 +97,16 @@ def test_relations_bureau_chief_works_for_the_city_bureau(kg_resources, doc_of):
 def test_relations_city_resident_lives_in_the_city(run_article):
     res = run_article("杭州市民赵女士接到冒充客服的电话,被骗2万元。\n", PIPE)
     assert [(n, o) for n, o, _ in _links(res, "livesIn")] == [("赵女士", "Place/330100")]
+
+
+def test_relations_origin_before_a_full_suspect_title_is_shared_by_the_list(run_article):
+    res = run_article("7月中旬,专案组赶赴广东东莞,将湖南邵东籍犯罪嫌疑人雷某、施某某和蒋明辉抓获。\n", PIPE)
+    origins = {(name, key) for name, key, _ in _links(res, "originPlace")}
+    assert origins == {("雷某", "Place/430582"), ("施某某", "Place/430582"), ("蒋明辉", "Place/430582")}
+
+
+def test_relations_victim_lives_where_she_runs_a_shop_or_after_her_occupation(run_article):
+    res = run_article("杭州市公安局西湖区分局讯 6月初,在留下街道经营一家小超市的钱先生报警称被骗2万元。"
+                      "家住蒋村街道的初二学生小雨被骗500元。\n", PIPE)
+    lives = {(name, key) for name, key, _ in _links(res, "livesIn")}
+    assert lives == {("钱先生", "Place/330106-留下街道"), ("小雨", "Place/330106-蒋村街道")}

@@ -29,6 +29,7 @@ NOT_AFTER_MOU = frozenset("些种个地市县镇区乡村省公平网处一天�
 
 COMMON_WORD = 2000      # jieba frequency above which two characters are an ordinary word
 WORD_AFTER = 200        # … and above which the two characters after a name form a word
+MOU_WORD = 50           # … and above which the character after 某 starts a word (王某抓获)
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,18 @@ def quantified(text: str, start: int) -> bool:
     return start > 0 and text[start - 1] in NOT_BEFORE
 
 
-def full_name_at(text: str, i: int, surnames: Surnames, freq: Callable[[str], int]) -> Optional[int]:
+def inside_word(text: str, start: int, freq: Callable[[str], int]) -> bool:
+    """True when the surname at ``start`` ends a word begun before it (司 in 公司, 安 in 西安)."""
+    return start > 0 and is_han(text[start - 1]) and freq(text[start - 1:start + 1]) >= COMMON_WORD
+
+
+def full_name_at(text: str, i: int, surnames: Surnames, freq: Callable[[str], int],
+                 tokenize: Optional[Callable[[str, int], list[tuple[str, int, int]]]] = None) -> Optional[int]:
     """End of the full name (surname + one or two characters) starting at ``i``, or None.
 
-    ``freq`` gives a word's dictionary frequency (``kg.segment.word_freq``).
+    ``freq`` gives a word's dictionary frequency (``kg.segment.word_freq``); ``tokenize``
+    (words of a snippet with offsets from a given start) settles a name whose third
+    character begins a word.
     """
     sur = surnames.at(text, i)
     if sur is None:
@@ -97,11 +106,18 @@ def full_name_at(text: str, i: int, surnames: Surnames, freq: Callable[[str], in
         return two                                  # 唐列出席: 出席 is a word
     if len(sur) == 2 and freq(text[g:g + 2]) >= WORD_AFTER:
         return two
+    if tokenize is not None and any(s == g + 1 and e - s >= 2 for _, s, e in tokenize(text[i:i + 8], i)):
+        return two                                  # 何磊接警后: jieba reads 接警 as one word
     return three
 
 
-def mou_name_at(text: str, i: int, surnames: Surnames) -> Optional[int]:
-    """End of a ``王某`` / ``王某某`` / ``王某明`` name starting at ``i``, or None."""
+def mou_name_at(text: str, i: int, surnames: Surnames,
+                freq: Callable[[str], int] = lambda w: 0) -> Optional[int]:
+    """End of a ``王某`` / ``王某某`` / ``王某明`` name starting at ``i``, or None.
+
+    ``freq`` (``kg.segment.word_freq``) keeps a verb out of the name: in ``王某抓获`` 抓 starts
+    the word 抓获 and is not a given name.
+    """
     sur = surnames.at(text, i)
     if sur is None:
         return None
@@ -112,6 +128,6 @@ def mou_name_at(text: str, i: int, surnames: Surnames) -> Optional[int]:
         return m + 2
     c = text[m + 1:m + 2]
     if is_han(c) and c not in NOT_AFTER_MOU and text.count(text[i:m + 2]) >= 2 \
-            and text[m + 2:m + 3] != "某":
+            and text[m + 2:m + 3] != "某" and freq(text[m + 1:m + 3]) < MOU_WORD:
         return m + 2                                # 刘某金, written the same way again
     return m + 1

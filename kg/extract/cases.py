@@ -57,7 +57,8 @@ def story_type(doc: Doc, story: Story) -> tuple[str, Optional[Mention]]:
 
 def pick_lost(money: list[Mention]) -> Optional[Mention]:
     """What the victims lost: the surest stated loss (a total first, then the largest);
-    else the case's total (涉案金额)."""
+    else the case's total (涉案金额); else a total of payments the cue of which is a
+    clause away."""
     lost = [m for m in money if m.get("role") == "lost" and m.get("rank") != "0"]
     if lost:
         top = max(int(m.get("rank")) for m in lost)
@@ -65,15 +66,23 @@ def pick_lost(money: list[Mention]) -> Optional[Mention]:
         totals = [m for m in sure if m.get("total") == "1"]
         return max(totals or sure, key=lambda m: Decimal(m.get("value")))
     involved = [m for m in money if m.get("role") == "involved" and m.get("rank") != "0"]
-    return max(involved, key=lambda m: Decimal(m.get("value")), default=None)
+    if involved:
+        return max(involved, key=lambda m: Decimal(m.get("value")))
+    # a total of the payments told a clause earlier (转入对方账户…，共计5.8万元)
+    totals = [m for m in money if m.get("role") == "lost" and m.get("total") == "1"]
+    return max(totals, key=lambda m: Decimal(m.get("value")), default=None)
 
 
-def pick_recovered(money: list[Mention], saved: bool = False) -> Optional[Mention]:
+def pick_recovered(money: list[Mention], saved: bool = False, victims: bool = False) -> Optional[Mention]:
     """What was recovered, stopped or saved; in a story where the police stopped the payment
-    (``saved``), what the victim was about to pay counts when nothing else is said."""
+    (``saved``), what the victim was about to pay counts when nothing else is said; in a
+    story of victims (``victims``), what was frozen."""
     rec = [m for m in money if m.get("role") == "recovered" and m.get("rank") != "0"]
     if not rec and saved:
         rec = [m for m in money if m.get("role") == "attempted"]
+    if not rec and victims:
+        # the victim's money frozen in the fraudsters' account is stopped from leaving (止付)
+        rec = [m for m in money if m.get("role") == "frozen" and m.get("rank") != "0"]
     return max(rec, key=lambda m: Decimal(m.get("value")), default=None)
 
 
@@ -85,8 +94,8 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
     for m in units:
         if m.end in starts:
             continue          # 铁岭市公安局|西丰县局|反诈中心: the parents inside a chained name
-        if story.in_heading(m.start) or rules.passive_unit(doc.text, m.start, m.end):
-            continue
+        if story.in_heading(m.start) or rules.passive_unit(doc.text, m.start, m.end) or _statistic(doc, m, rules):
+            continue          # … or it only reports statistics (今年以来，XX警方共劝阻…)
         out.append(m)
     core = story.core()
     if any(any(s <= m.start < e for s, e in core) for m in out):
@@ -117,7 +126,7 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
         return None
     money = [] if only_group is not None else [m for m in _in(story, doc, "Money") if not _statistic(doc, m, rules)]
     text = "".join(doc.text[s:e] for s, e in story.spans)
-    lost, rec = pick_lost(money), pick_recovered(money, bool(rules.re["saved"].search(text)))
+    lost, rec = pick_lost(money), pick_recovered(money, bool(rules.re["saved"].search(text)), bool(victims))
     if rec is None and lost is not None and lost.get("role") == "lost" and rules.re["full_recovery"].search(text):
         rec = lost                      # 最终将被骗资金成功追回: all of it
     core = story.core()

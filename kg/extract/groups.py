@@ -125,6 +125,9 @@ def describe(doc: Doc, head: re.Match, rules: GroupRules) -> Optional[GroupMenti
     """The group mention whose noun is ``head``, or None for statistics."""
     text = doc.text
     sent = doc.sentence_at(head.start())
+    pre = text[max(sent.start, head.start() - 16):head.start()]
+    if rules.serve_to.search(pre) or (rules.serve_for.search(pre) and rules.serve_what.search(text[head.end():head.end() + 4])):
+        return None        # 为诈骗团伙提供银行卡, 卖给诈骗团伙: the gang is a customer, not the one described
     start, refers = _desc_start(text, sent.start, head.start(), rules)
     desc = text[start:head.end()]
     before = text[max(sent.start, start - 8):start]
@@ -243,22 +246,32 @@ def _same(a: str, b: str) -> bool:
     return bool(ca and cb and (ca in cb or cb in ca))
 
 
-def _sentences_of(doc: Doc, gms: list[GroupMention]) -> list[tuple[int, int]]:
-    """Sentences that speak of a group: those with its mentions and, in the same paragraph,
-    the arrest sentences after it."""
+def _sentences_of(doc: Doc, gms: list[GroupMention], another: re.Pattern,
+                  others: list[int] = ()) -> list[tuple[int, int]]:
+    """Sentences that speak of a group: those with its mentions and the sentences after
+    them to the end of the next paragraph (the arrest is often told in the paragraph after
+    the gang is described) unless that one opens another story (``another``), stopping
+    where another group is mentioned (``others``)."""
     spans = []
     for gm in gms:
         s = doc.sentence_at(gm.start)
         spans.append((s.start, s.end))
         para_end = doc.text.find("\n", s.end)
+        if para_end >= 0:
+            nxt = doc.text.find("\n", para_end + 1)
+            nxt = len(doc.text) if nxt < 0 else nxt
+            if not another.search(doc.text[para_end + 1:nxt].strip()):
+                para_end = nxt
         para_end = len(doc.text) if para_end < 0 else para_end
+        stop = min((o for o in others if o >= s.end), default=len(doc.text))
         for t in doc.sentences:
-            if s.end <= t.start and t.end <= para_end:
+            if s.end <= t.start and t.end <= para_end and t.end <= stop:
                 spans.append((t.start, t.end))
     return sorted(set(spans))
 
 
-def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, resources) -> list[Link]:
+def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, resources,
+                others: list[int] = ()) -> list[Link]:
     """originPlace, basedIn, arrestedIn and memberOf links of one group."""
     links: list[Link] = []
     first = gms[0]
@@ -274,16 +287,15 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
                 if g.leader_span[0] <= s.start and s.end <= g.leader_span[1] and s.key:
                     links.append(Link(s.key, "memberOf", key, "group.leader", sent.start, sent.end))
     all_desc = [(g.start, g.end) for g in gms]
-    for s0, e0 in _sentences_of(doc, gms):
+    for s0, e0 in _sentences_of(doc, gms, rules.another, others):
         sentence = doc.text[s0:e0]
         if not rules.arrest.search(sentence):
             continue
         where = [p for g in gms if g.den and s0 <= g.start < e0 for p in g.based]
         for m in rules.arrest_at.finditer(sentence):
             at = s0 + m.end()
-            where += [p for p in _places_in(doc, at, at + 10)
-                      if p.start <= at + 2 and not any(a <= p.start < b for a, b in all_desc)
-                      and not UNIT_AFTER.match(doc.text, p.end)]
+            near = [p for p in _places_in(doc, at, e0) if not any(a <= p.start < b for a, b in all_desc)]
+            where += [p for p in _chain(near, at) if not UNIT_AFTER.match(doc.text, p.end)]
         where = where or _implied_place(doc, s0, e0)
         places = most_specific(where, resources)
         for p in places:
@@ -300,6 +312,18 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
         if (l.subject, l.predicate, l.object) not in seen:
             seen.add((l.subject, l.predicate, l.object))
             out.append(l)
+    return out
+
+
+def _chain(places: list[Mention], at: int) -> list[Mention]:
+    """The places written one after another from ``at`` (赶赴广东省东莞市: both; the deeper
+    is kept by :func:`most_specific`)."""
+    out: list[Mention] = []
+    for p in sorted(places, key=lambda p: (p.start, -p.end)):
+        if not out and at <= p.start <= at + 2 or out and p.start == out[-1].end:
+            out.append(p)
+        elif out and p.start > out[-1].end:
+            break
     return out
 
 
@@ -347,7 +371,8 @@ def group_annotations(doc: Doc, rules: GroupRules, resources=None) -> tuple[list
             entities[gm.key] = Entity(gm.key, "CriminalGroup", gm.label,
                                       frozenset(a for a in gm.aliases if a != gm.label))
     for key in entities:
-        links += group_links(doc, key, [g for g in gms if g.key == key], rules, resources)
+        others = sorted(g.start for g in gms if g.key != key and g.key in entities)
+        links += group_links(doc, key, [g for g in gms if g.key == key], rules, resources, others)
     return mentions, list(entities.values()), links
 
 

@@ -28,16 +28,25 @@ from typing import Optional
 
 from ..model import Doc, Entity, Mention, entity_key
 from . import register
-from ._names import Surnames, full_name_at, is_han, mou_name_at, quantified
+from ._names import Surnames, full_name_at, inside_word, is_han, mou_name_at, quantified
 
 ROLES = ("Victim", "Suspect", "PoliceOfficer")
 POLICE_WORDS = re.compile(r"公安|警|派出所|分局|大队|支队|中队|反诈|刑侦|治安")
+# A title followed by one of these is part of a unit's name (刑警支队), not before a person.
+UNIT_AFTER_TITLE = re.compile(r"[总支大中]?队|派出所|分局|局|所|中心|科|处|室")
 ORG_VICTIM = re.compile(
     r"([\u4e00-\u9fff]{2,16}?)(有限责任公司|股份有限公司|有限公司|公司|企业|工厂|商行|合作社)"
-    r"(?=(?:财务|会计|出纳|负责人)?(?:被|报警|报案|遭|向[^。]{0,8}报))")
+    r"(?=的?(?:财务|会计|出纳|负责人|员工)?(?:人员)?(?:被|报警|报案|遭|向[^。]{0,8}报))")
 # Words of harm that make an honorific-named person in the item a victim by default.
 CRIME_WORDS = re.compile(r"诈骗|被骗|骗子|骗局|受骗|盗窃|被盗|遭窃|失窃|抢劫|抢夺|敲诈|勒索|犯罪|嫌疑|作案|劝阻|止付|涉诈|非法")
 ORG_LEFT_STOP = re.compile(r".*(?:接到|发现|称|在|向|对|与|和|及|是|为|被|有|据|了|日|讯|的)")
+COMMON_XIAO = 1000      # jieba frequency above which 小X is a word (小龙, 小麦), not a name
+# Surnames after which 小X is an ordinary word more often than a name (小于, 小区, 小车, 小费).
+NOT_XIAO_NAME = frozenset("于区康孔路米车费钱包农国山鱼麦龙花步房商家宗曲时贝")
+# Who a 小X nickname may follow when X is no surname (学生小宇, 女孩小雨).
+XIAO_AFTER = re.compile(r"(?:学生|大学生|中学生|小学生|高中生|初中生|女孩|男孩|孩子|青年|小伙|姑娘|网友|女子|男子|"
+                        r"居民|市民|村民|少年|少女|宝妈|员工|职员|女儿|儿子)$")
+LIST_SEP = re.compile(r"、|和|及|与|以及")
 ALIAS = re.compile(r"小([\u4e00-\u9fff])(?:的)?(?:全名|本名|真名|大名|名叫|原名|真实姓名)(?:是|叫|为)?")
 
 
@@ -46,7 +55,7 @@ class _Name:
     """One name of the item with its mentions and the evidence for its role."""
 
     name: str
-    form: str                                   # honorific / mou / titled / alias
+    form: str                                   # honorific / mou / titled / alias / xiao
     gender: str = "-"
     spans: list[tuple[int, int, str]] = field(default_factory=list)   # start, end, rule
     scores: dict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -60,6 +69,7 @@ class _Lexicon:
     def __init__(self, resources) -> None:
         from .. import segment
         self.freq = segment.word_freq
+        self.tokenize = lambda snippet, offset: [(w, s + offset, e + offset) for w, s, e in segment.tokenize(snippet)]
         self.surnames = Surnames.from_rows(resources.table("surnames"))
         self.honorifics = {r["suffix"]: (r["id"], r["gender"], r.get("role") or "-")
                            for r in resources.table("person_titles")}
@@ -97,6 +107,7 @@ def _annotate(doc: Doc, lex: _Lexicon) -> Doc:
     _find_titled(text, lex, names)
     _find_aliases(text, lex, names)
     _find_repeats(text, names)
+    _find_xiao(text, lex, names)
     mentions, entities = [], []
     for nm in names.values():
         spans = _clean_spans(nm.spans, names, taken)
@@ -150,9 +161,9 @@ def _find_mou(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
             start = m.start() - sur_len
             if start < 0 or lex.surnames.at(text, start) != text[start:m.start()]:
                 continue
-            if quantified(text, start):
+            if quantified(text, start) or inside_word(text, start, lex.freq):
                 break
-            end = mou_name_at(text, start, lex.surnames)
+            end = mou_name_at(text, start, lex.surnames, lex.freq)
             if end is None:
                 break
             name = text[start:end]
@@ -168,7 +179,9 @@ def _find_titled(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
         rule_id, police_only = lex.officer[title]
         if not police_only and not POLICE_WORDS.search(text[max(0, m.start() - 12):m.start()]):
             continue
-        end = full_name_at(text, m.end(), lex.surnames, lex.freq)
+        if UNIT_AFTER_TITLE.match(text, m.end()):
+            continue
+        end = full_name_at(text, m.end(), lex.surnames, lex.freq, lex.tokenize)
         start = m.end()
         if end is None and text[start:start + 1] == "小" and lex.surnames.at(text, start + 1):
             end = start + 2                                     # 辅警小王 (full name maybe later)
@@ -180,11 +193,25 @@ def _find_titled(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
         if intro is None:
             continue
         for m in intro.finditer(text):
-            end = full_name_at(text, m.end(), lex.surnames, lex.freq)
+            end = full_name_at(text, m.end(), lex.surnames, lex.freq, lex.tokenize)
             if end is None and is_han(text[m.end():m.end() + 1]) and text[m.end() + 1:m.end() + 2] == "某":
                 end = m.end() + (3 if text[m.end() + 2:m.end() + 3] == "某" else 2)   # 嫌疑人川某: any surname
             if end is not None:
                 _add(names, text[m.end():end], "titled", m.end(), end, f"person.{rule_id}")
+                _find_listed(text, end, lex, names, rule_id)
+
+
+def _find_listed(text: str, end: int, lex: _Lexicon, names: dict[str, _Name], rule_id: str) -> None:
+    """The full names listed after a titled one (犯罪嫌疑人王某、李某某和张明华): the title
+    covers the list; 某-names are found on their own, full names only so."""
+    while LIST_SEP.match(text, end):
+        i = LIST_SEP.match(text, end).end()
+        nxt = mou_name_at(text, i, lex.surnames, lex.freq) or full_name_at(text, i, lex.surnames, lex.freq, lex.tokenize)
+        if nxt is None:
+            return
+        if "某" not in text[i:nxt]:
+            _add(names, text[i:nxt], "titled", i, nxt, f"person.{rule_id}.listed")
+        end = nxt
 
 
 def _find_aliases(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
@@ -193,7 +220,7 @@ def _find_aliases(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
         short = "小" + m.group(1)
         if not text.startswith(m.group(1), m.end()):
             continue
-        end = full_name_at(text, m.end(), lex.surnames, lex.freq)
+        end = full_name_at(text, m.end(), lex.surnames, lex.freq, lex.tokenize)
         if end is None:
             continue
         full = text[m.end():end]
@@ -215,6 +242,31 @@ def _find_repeats(text: str, names: dict[str, _Name]) -> None:
             nm.spans.append((k.start(), k.end(), "person.repeat"))
 
 
+def _find_xiao(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
+    """``小王`` on its own (a young victim the report names only so): 小 + a one-character
+    surname that does not form a word with what follows (小时, 小区内, 小程序 are words), or
+    小 + any character right after a word for a person (学生小宇). Its role comes from cues
+    and a slight lean to victim (:func:`_role`)."""
+    known = {a for nm in names.values() for a in nm.aliases} | set(names)
+    for m in re.finditer("小", text):
+        s, e = m.start(), m.start() + 2
+        sur = text[s + 1:e]
+        if text[s:e] in known or not is_han(sur) or sur in NOT_XIAO_NAME:
+            continue
+        if not (lex.surnames.common(sur) and lex.surnames.at(text, s + 1) == sur) \
+                and not XIAO_AFTER.search(text, max(0, s - 4), s):
+            continue
+        if lex.freq(text[s:e]) >= COMMON_XIAO or lex.freq(text[s + 1:e + 1]) or inside_word(text, s, lex.freq):
+            continue
+        if text[e:e + 1] in ("某", "姐", "哥", "弟", "妹") or lex.hon_re.match(text, e):
+            continue
+        if s > 0 and lex.surnames.common(text[s - 1]):
+            continue            # 王小明: a full name, not 小明
+        nm = _add(names, text[s:e], "xiao", s, e, "person.xiao")
+        if not lex.surnames.common(sur):       # 学生小宇 … 小宇: its other mentions too
+            nm.spans += [(k.start(), k.end(), "person.repeat") for k in re.finditer(nm.name, text) if k.start() != s]
+
+
 def _taken_spans(doc: Doc) -> list[tuple[int, int]]:
     return [(m.start, m.end) for m in doc.mentions if m.label in ("Place", "PoliceUnit", "Organization")]
 
@@ -228,8 +280,8 @@ def _clean_spans(spans, names: dict[str, _Name], taken) -> list[tuple[int, int, 
             continue
         if any(ls <= s and e <= le and (le - ls) > (e - s) for ls, le in longer):
             continue
-        if any(ts <= s and e <= te for ts, te in taken):
-            continue
+        if any(ts <= s < te for ts, te in taken):
+            continue        # inside a place or unit, or starting in one (安某 of 西安某, 支队副 of …刑警支队副)
         seen.add((s, e))
         out.append((s, e, rule))
     return out
@@ -252,7 +304,7 @@ def _role(text: str, nm: _Name, lex: _Lexicon) -> Optional[str]:
     harm = score["Victim"] + score["Suspect"]
     if score["Witness"] > 0 and harm == 0:
         return None
-    prior = {"honorific": ("Victim", 2.0), "mou": ("Suspect", 2.0)}.get(nm.form)
+    prior = {"honorific": ("Victim", 2.0), "mou": ("Suspect", 2.0), "xiao": ("Victim", 1.0)}.get(nm.form)
     if prior and CRIME_WORDS.search(text):
         score[prior[0]] += prior[1]
     if score["Victim"] == score["Suspect"] == 0:
@@ -263,7 +315,7 @@ def _role(text: str, nm: _Name, lex: _Lexicon) -> Optional[str]:
 # ------------------------------------------------------------------ companies as victims
 def _org_victims(doc: Doc, lex: _Lexicon, taken) -> tuple[list[Mention], list[Entity]]:
     text, mentions, entities = doc.text, [], []
-    units = [(m.start, m.end) for m in doc.mentions if m.label in ("PoliceUnit", "Organization")]
+    units = [(m.start, m.end) for m in doc.mentions if m.label == "PoliceUnit"]
     for m in ORG_VICTIM.finditer(text):
         s, e = m.start(1), m.end(2)
         cut = ORG_LEFT_STOP.match(text, s, m.end(1) - 1)

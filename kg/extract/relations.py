@@ -25,7 +25,11 @@ from ..model import Doc, Link, Mention
 from . import register
 
 # What may stand between a place (or unit) and the person it goes with.
-GAP_LIVES = re.compile(r"(?:的|辖区|居民|市民|村民|民|群众|老人|家住|一名|一位)*")
+GAP_LIVES = re.compile(r"(?:的|辖区|居民|市民|村民|民|群众|老人|家住|一名|一位|个体户|个体工商户|店主|商户|经营户|"
+                       r"[初高][一二三]|[大中小]?学生|高中生|初中生|退休|职工|员工|教师|司机|女子|男子|青年|小伙|"
+                       r"宝妈|网民|业主)*")
+# 在X经营一家饭店的王先生: the victim works or lives at the place written after 在.
+GAP_AT = re.compile(r"(?:经营|开了?|开设|工作|上班|打工|务工|居住|生活|做生意)[^，,。；;！？\n]{0,10}的")
 GAP_ORIGIN = re.compile(r"籍(?:男子|女子|人员|犯罪嫌疑人|嫌疑人|人)?|的|")
 GAP_WORKS = re.compile(r"[\s、]*")
 RESIDENT = re.compile(r"(?:辖区|本地|当地)(?:居民|群众|市民|村民)$")
@@ -151,6 +155,10 @@ def _lives_in(doc: Doc, victims: list[Mention], places: list[Mention], units: li
         if place is not None and not re.search(r"[，,。；]", text[place.end:m.start]):
             yield _link(doc, m, "livesIn", place.key, "relation.livesIn.before", m.start)
             continue
+        place = _ending_before(places, m.start, GAP_AT, text, limit=16)
+        if place is not None and text[place.start - 1:place.start] == "在":
+            yield _link(doc, m, "livesIn", place.key, "relation.livesIn.works_at", m.start)
+            continue
         inside = [p for p in places if m.start <= p.start and p.end <= m.end]
         if inside:
             yield _link(doc, m, "livesIn", inside[-1].key, "relation.livesIn.in_name", m.start)
@@ -183,7 +191,7 @@ def _unit_area(doc: Doc, m: Mention, places: list[Mention], units: list[Mention]
 def _origin(doc: Doc, suspects: list[Mention], places: list[Mention]) -> Iterable[Link]:
     text, prev = doc.text, None
     for m in suspects:
-        place = _ending_before(places, m.start, GAP_ORIGIN, text, limit=5)
+        place = _ending_before(places, m.start, GAP_ORIGIN, text, limit=7)
         if place is not None:
             yield _link(doc, m, "originPlace", place.key, "relation.originPlace.before", m.start)
             prev = (m, place)

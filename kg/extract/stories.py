@@ -15,6 +15,7 @@ from ..model import Doc, Mention
 
 LIST_ITEM = re.compile(r"^(?:[0-9]+[、.．]|[（(]?[一二三四五六七八九十]+[)）、])")
 HEADING_END = re.compile(r"[。！？!?；;”\"…]$")
+SENTENCE_END = re.compile(r"[。！？!?；;]")
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Story:
     groups: list[str] = field(default_factory=list)
     headings: list[tuple[int, int]] = field(default_factory=list)   # titles and subheadings
     leads: list[tuple[int, int]] = field(default_factory=list)      # paragraphs that lead in
+    anchors: list[str] = field(default_factory=list)                # everyone named so far
 
     def in_heading(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.headings)
@@ -70,7 +72,9 @@ def paragraphs(doc: Doc) -> list[Paragraph]:
                                      and m.get("specific") == "1"))
         suspects = tuple(dict.fromkeys(m.key for m in inside if m.label == "Suspect"))
         short = len(line) <= 30 if "," not in line else len(line) <= 24
-        heading = line.strip() == doc.title.strip() or short and not HEADING_END.search(line.strip())
+        heading = line.strip() == doc.title.strip() or short and (
+            not HEADING_END.search(line.strip())
+            or LIST_ITEM.match(line.strip()) is not None and not SENTENCE_END.search(line))   # 四、斩断“信息链”
         refs = any(m.label in ("CriminalGroup", "PersonRef") for m in inside)
         out.append(Paragraph(s, e, heading, False, victims, groups, victims + groups + suspects, refs))
     return out
@@ -126,6 +130,7 @@ def split_stories(doc: Doc, rules) -> tuple[list[Story], list[Paragraph]]:
             current.spans.append((p.start, p.end))
         current.victims += [v for v in p.victims if v not in current.victims]
         current.groups += [g for g in p.groups if g not in current.groups]
+        current.anchors += [a for a in p.anchors if a not in current.anchors]
     return stories, stats
 
 
@@ -144,9 +149,11 @@ def _opens_story(current: Story, p: Paragraph, text: str, rules) -> bool:
     known_here = any(v in current.victims for v in p.victims)
     new_groups = [g for g in p.groups if g not in current.groups]
     if not (current.victims or current.groups):
-        return False
+        # a story of suspects alone: a victim joins it unless another story is announced
+        return bool(new_victims and rules.new_story.search(text))
     if new_victims and not known_here:
         return True
     if new_groups and (current.groups or rules.new_story.search(text) or rules.date_lead(text)):
         return True
-    return bool(rules.new_story.search(text) and (new_victims or new_groups))
+    new_people = [a for a in p.anchors if a not in current.anchors]
+    return bool(rules.new_story.search(text) and (new_victims or new_groups or new_people))
