@@ -218,7 +218,7 @@ class _Unsupported(Exception):
     pass
 
 
-_SHAPES_CACHE: dict[int, Optional[list]] = {}
+_SHAPES_CACHE: dict[int, tuple[Graph, Optional[list]]] = {}    # id → (the graph, kept alive; its shapes)
 
 
 def _native_shapes(shapes: Graph) -> Optional[list]:
@@ -230,10 +230,11 @@ def _native_shapes(shapes: Graph) -> Optional[list]:
             if set(shapes.subjects(RDF.type, SH.NodeShape)) - roots or any(
                     (None, p, None) in shapes for p in (SH.targetNode, SH.targetObjectsOf)):
                 raise _Unsupported("a node shape without targetClass/targetSubjectsOf")
-            _SHAPES_CACHE[key] = [_parse_shape(shapes, n, top=True) for n in sorted(roots, key=str)]
+            parsed: Optional[list] = [_parse_shape(shapes, n, top=True) for n in sorted(roots, key=str)]
         except _Unsupported:
-            _SHAPES_CACHE[key] = None
-    return _SHAPES_CACHE[key]
+            parsed = None
+        _SHAPES_CACHE[key] = (shapes, parsed)
+    return _SHAPES_CACHE[key][1]
 
 
 def _parse_shape(shapes: Graph, node, *, top: bool = False, nested: bool = False) -> _Shape:
