@@ -101,15 +101,16 @@ def summarize(triples: set[tuple], report: BuildReport) -> None:
     report.triples = len(triples)
 
 
-def read_articles(files: Sequence[Path], report: BuildReport) -> list[Article]:
+def read_articles(files: Sequence[Path], report: BuildReport, max_bytes: Optional[int] = None) -> list[Article]:
     """Decode the files (unreadable ones go into ``report.skipped``); ids made unique."""
     articles = []
     used_ids: set[str] = set()
     for path in files:
         try:
-            article = read_article(path)
+            article = read_article(path, max_bytes=max_bytes)
             if article.id in used_ids:   # same stem in two folders: keep both, distinctly
-                article = read_article(path, article_id_=f"{article.id}_{article.content_hash[:8]}")
+                article = read_article(path, article_id_=f"{article.id}_{article.content_hash[:8]}",
+                                       max_bytes=max_bytes)
         except KGError as e:
             report.skipped.append((str(path), f"{e.message} ({e.hint})" if e.hint else e.message))
             continue
@@ -139,20 +140,21 @@ def extraction_fingerprint(names: Sequence[str] = ()) -> str:
 def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = True,
           progress: Optional[Progress] = None, pipeline: Optional[Pipeline] = None,
           store: Optional[Path | str] = None, jobs: int = 1, scheduler: Optional[str] = None,
-          validate: bool = True) -> BuildReport:
+          validate: bool = True, max_article_bytes: Optional[int] = None) -> BuildReport:
     """Build ``out_dir/kg.ttl`` (and ``graph.html``) from every ``.txt`` under ``inputs``.
 
     With ``store`` the graph is kept in that store folder and only new or changed articles
     are extracted; ``jobs`` worker processes or a Dask ``scheduler`` (``tcp://…`` or
     ``local``) extract in parallel. The output is the same in every mode. ``validate=False``
-    skips the SHACL check (pyshacl), which dominates the time of large builds.
+    skips the SHACL check. A file over ``max_article_bytes`` (default ``kg.ingest.MAX_BYTES``)
+    is skipped unread.
     """
     t0 = time.perf_counter()
     report = BuildReport()
     _check_out_dir(Path(out_dir))
     files, skipped = iter_input_files(inputs)
     report.skipped.extend(skipped)
-    articles = read_articles(files, report)
+    articles = read_articles(files, report, max_article_bytes)
     report.phases["read"] = time.perf_counter() - t0
     if store is not None:
         gs = _build_store(articles, store, report, pipeline, jobs, scheduler, progress)

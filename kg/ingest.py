@@ -33,9 +33,11 @@ from .textview import count_traditional, has_entities, has_markup, view
 
 TERMINAL = "。！？!?；;…"
 CLOSERS = "”’」』）)】"
-# A newspaper page is ~10 kB; a file over this is a dump of many articles. Measured: a
-# 200,000-character line builds in ~30 s, but an 8 MB article ran over 13 CPU-minutes (cost
-# grows faster than the text across items), so larger files are skipped with a hint to split.
+# A newspaper page is ~10 kB; a file over this is a dump of many articles. Measured: news text
+# extracts at ~50 s per CPU and MB (seeds), an 8 MB article ran over 13 CPU-minutes (cost
+# grows faster than the text across the items of one page) and the graph of one MB holds
+# ~180,000 triples in memory; a 50 MB file would take hours and ~9 GB. Larger files are
+# skipped unread with a hint to split them (``kg build --max-article-mb`` raises the limit).
 MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -48,15 +50,16 @@ def article_id(path: Path) -> str:
     return safe
 
 
-def read_article(path: Path | str, *, article_id_: str | None = None) -> Article:
+def read_article(path: Path | str, *, article_id_: str | None = None, max_bytes: int | None = None) -> Article:
     """Decode one file into an :class:`Article`, or raise :class:`InputError` saying why not.
 
     What had to be repaired (bad bytes, another encoding, HTML, traditional characters) is
-    listed in ``Article.notes``.
+    listed in ``Article.notes``. A file over ``max_bytes`` (default :data:`MAX_BYTES`;
+    ``kg build --max-article-mb``) is refused before it is read.
     """
     path = Path(path)
     where = str(path)
-    data = _read_bytes(path, where)
+    data = _read_bytes(path, where, MAX_BYTES if max_bytes is None else max_bytes)
     text, encoding, notes = decode(data, where)
     if not text.strip():
         raise InputError("is empty" if not text else "contains only white space", path=where,
@@ -72,18 +75,23 @@ def read_article(path: Path | str, *, article_id_: str | None = None) -> Article
     )
 
 
-def _read_bytes(path: Path, where: str) -> bytes:
+def _mb(n: float) -> str:
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n / 2**10:.0f} kB"
+
+
+def _read_bytes(path: Path, where: str, max_bytes: int) -> bytes:
     try:
         st = path.stat()
         if stat.S_ISDIR(st.st_mode):
             raise InputError("is a folder, not a file", path=where)
         if not stat.S_ISREG(st.st_mode):
             raise InputError("is not a regular file (a pipe, socket or device)", path=where)
-        if st.st_size > MAX_BYTES:
-            raise InputError(f"is {st.st_size / 2**20:.0f} MB, more than the {MAX_BYTES // 2**20} MB limit "
-                             "for one article", path=where, hint="split it into articles")
+        if st.st_size > max_bytes:
+            raise InputError(f"is {_mb(st.st_size)}, more than the {_mb(max_bytes)} limit for one article",
+                             path=where, hint="split it into articles, or raise the limit with --max-article-mb: "
+                                              "extraction takes about a CPU-minute per MB")
         with open(path, "rb") as f:
-            return f.read(MAX_BYTES + 1)
+            return f.read(max_bytes + 1)
     except InputError:
         raise
     except PermissionError:

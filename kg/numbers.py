@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Iterator, Optional
 
+from .errors import KGError
+
 DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2, "三": 3, "叁": 3,
           "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8,
           "九": 9, "玖": 9}
@@ -46,8 +48,8 @@ RANGE_JOIN = ("至", "到", "-", "－", "~", "～", "—")
 COUNTERS = re.compile(r"[人名起个台部张次条户家辆件位笔份只套间元块余多]|人次|余人|多人")
 
 
-class NumberError(ValueError):
-    """Text that is not a numeral."""
+class NumberError(KGError):
+    """Text that is not a numeral (the only error the public parsers raise)."""
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,19 @@ def _small(section: str) -> Decimal:
 def parse_number(text: str) -> tuple[Decimal, bool]:
     """Value of one numeral and whether it was vague (余/多/几/来 inside, as in ``十余万``).
 
+    Raises :class:`NumberError` (a :class:`~kg.errors.KGError`) and nothing else when
+    ``text`` is not a numeral or its value is beyond what a decimal can hold.
+
     >>> parse_number("2100余万")
     (Decimal('21000000'), True)
     """
+    try:
+        return _parse_number(text)
+    except (ArithmeticError, RecursionError):    # decimal.InvalidOperation, Overflow: absurd numerals
+        raise NumberError(f"not a usable numeral: {text[:40]!r}") from None
+
+
+def _parse_number(text: str) -> tuple[Decimal, bool]:
     vague = any(c in VAGUE for c in text)
     s = "".join(c for c in text if c not in VAGUE)
     if not s:
@@ -116,7 +128,7 @@ def parse_number(text: str) -> tuple[Decimal, bool]:
             head, _, rest = rest.partition(unit_char)
             # 万 inside the 亿 section: 一亿二千万 → the head before 亿 holds no 万
             mult = BIG_UNITS[unit_char]
-            value = parse_number(head)[0] if any(u in head for u in "万萬") else _small(head)
+            value = _parse_number(head)[0] if any(u in head for u in "万萬") else _small(head)
             total += (value if head else Decimal(1)) * mult
     total += _colloquial_tail(s, rest)
     return _normal(total), vague

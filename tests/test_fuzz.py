@@ -179,8 +179,10 @@ def test_fuzz_money_parser_spans_and_values(slow):
             assert 0 <= a.start < a.end <= len(text) and text[a.start:a.end] == a.text, a
             assert a.value >= 0 and (a.high is None or a.high >= 0)
         try:
+            low, high, _ = numbers.amount_of(text)
+            assert low >= 0 and (high is None or high >= 0)
             value, _ = numbers.parse_number(text)
-        except (KGError, numbers.NumberError):
+        except KGError:       # NumberError is one; a ValueError or InvalidOperation would fail here
             return
         assert value >= 0
 

@@ -155,3 +155,12 @@ def test_numbers_written_amounts_parse_back(written, before, after):
     assert a.value == value, sentence
     assert a.qualifier == qualifier, sentence
     assert sentence[a.start:a.end] == a.text == text
+
+
+@pytest.mark.parametrize("text", ["", "元", "abc", "三x五", "余", "1.2.3", "万" * 3])
+def test_numbers_non_numeral_raises_our_error_not_value_error(text):
+    from kg.errors import KGError
+    from kg.numbers import NumberError, amount_of
+    with pytest.raises(NumberError) as e:
+        amount_of(text)
+    assert isinstance(e.value, KGError) and not isinstance(e.value, ValueError)

@@ -102,7 +102,8 @@ def test_reliability_bad_inputs_are_skipped_with_reasons_and_the_build_goes_on(t
     expected = {
         "empty.txt": "is empty", "blank.txt": "only white space", "nul.txt": "binary",
         "image.txt": "binary file (a PNG image)", "pipe.txt": "named pipe",
-        "huge.txt": "is 50 MB, more than the 2 MB limit for one article (split it into articles)",
+        "huge.txt": "is 50 MB, more than the 2 MB limit for one article (split it into articles, "
+                    "or raise the limit with --max-article-mb",
         "loop1.txt": "symbolic link loop", "loop2.txt": "symbolic link loop",
         "dangling.txt": "broken symbolic link", "up": "link loop", "missing-folder": "does not exist",
     }
@@ -196,7 +197,24 @@ def _many(d: Path, n: int) -> None:
         (d / f"a{i:05d}.txt").write_text(f"某县公安局民警破获一起诈骗案，抓获犯罪嫌疑人{i % 9 + 1}名。\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize("n,limit", [(500, 60), pytest.param(10000, 900, marks=pytest.mark.slow)])
+def test_reliability_article_size_limit_is_a_flag_and_the_message_names_it(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "small.txt").write_text(GOOD, encoding="utf-8")
+    (d / "page.txt").write_text((GOOD + GOOD2) * 100, encoding="utf-8")     # ~17 kB
+    low = run_kg("build", d, "--out", tmp_path / "o1", "--no-html", "--max-article-mb", "0.01")
+    assert_no_traceback(low)
+    assert low.returncode == 0, low.stderr
+    assert skipped(low) == {"page.txt": "is 17 kB, more than the 10 kB limit for one article (split it into "
+                                        "articles, or raise the limit with --max-article-mb: extraction takes "
+                                        "about a CPU-minute per MB)"}
+    high = run_kg("build", d, "--out", tmp_path / "o2", "--no-html", "--max-article-mb", "0.02")
+    assert high.returncode == 0 and not skipped(high) and "Articles read: 2 " in high.stdout, high.stderr
+    bad = run_kg("build", d, "--out", tmp_path / "o3", "--max-article-mb", "0")
+    assert bad.returncode == 2 and "--max-article-mb" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("n,limit", [(10000, 900)])
 def test_reliability_many_small_files_finish_in_reasonable_time(tmp_path, n, limit):
     _many(tmp_path / "in", n)
     t0 = time.perf_counter()

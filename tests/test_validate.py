@@ -123,3 +123,74 @@ def test_validate_strict_build_fails_on_violations(tmp_path, monkeypatch):
     for res in (lenient, strict):
         out = res.output + (res.stderr if hasattr(res, "stderr") else "")
         assert "breaks 1 constraint" in out and "某案" in out and "某句。" in out
+
+
+# ----------------------------------------------------------------- the native engine = pyshacl
+
+OUTPUTS_KG = Path(__file__).resolve().parent.parent / "outputs" / "kg.ttl"
+
+
+def _broken_graphs(seed: int, rounds: int, n: int):
+    """The committed graph with ``n`` random breakages per round: triples dropped, values
+    swapped for wrong kinds, duplicated, nodes given wrong classes."""
+    import random
+    from rdflib import BNode, URIRef
+    from rdflib.namespace import XSD
+    base = sorted(Graph().parse(OUTPUTS_KG), key=str)
+    rng = random.Random(seed)
+    preds = sorted({p for _, p, _ in base}, key=str)
+    subjects = sorted({s for s, _, _ in base}, key=str)
+    objects = [o for _, _, o in base]
+    classes = [FKG.Place, FKG.Article, FKG.Sentence, FKG.Mention, FKG.Case, FKG.PoliceUnit, FKG.Victim,
+               FKG.Rule, FKG.CrimeType, FKG.MonetaryAmount, FKG.Assertion, FKG.County, FKG.ReportedFigure]
+    odd = [Literal("x"), Literal(-5), Literal("3.5", datatype=XSD.decimal), Literal("abc", datatype=XSD.integer),
+           Literal("标签", lang="en"), Literal(""), Literal(True), Literal(2.5), BNode(), Literal(200),
+           URIRef("https://w3id.org/fraudkg/rule/x#y"), Literal("day"), Literal("day", datatype=XSD.string)]
+    from rdflib.namespace import SKOS
+    mentions = {s for s, p, o in base if p == RDF.type and o == FKG.Mention}
+    targeted = [next(t for t in base if t[1] == FKG.amountRole), next(t for t in base if t[1] == SKOS.prefLabel),
+                next(t for t in base if t[1] == FKG.text and t[0] in mentions)]
+    for _ in range(rounds):
+        ts = list(base)
+        (s1, p1, _), (s2, p2, _), (s3, p3, _) = targeted     # sh:in, sh:languageIn, sh:minLength
+        ts += [(s1, p1, Literal("stolen")), (s2, p2, Literal("fraud", lang="en")), (s3, p3, Literal(""))]
+        for _ in range(n):
+            k = rng.random()
+            if k < 0.3:
+                ts.pop(rng.randrange(len(ts)))
+            elif k < 0.5:
+                s, p, _ = rng.choice(ts)
+                ts.append((s, p, rng.choice(objects + odd)))
+            elif k < 0.65:
+                s, _, o = rng.choice(ts)
+                ts.append((s, rng.choice(preds), o if rng.random() < .5 else rng.choice(odd)))
+            elif k < 0.8:
+                ts.append((rng.choice(subjects), RDF.type, rng.choice(classes)))
+            else:
+                i = rng.randrange(len(ts))
+                ts[i] = (ts[i][0], ts[i][1], rng.choice(odd + objects))
+        yield set(ts)
+
+
+def test_validate_native_engine_reports_exactly_what_pyshacl_reports():
+    from kg.validate import _CHECKS
+    seen = set()
+    for g in _broken_graphs(seed=7, rounds=3, n=60):
+        native, reference = validate(g, engine="native"), validate(g, engine="pyshacl")
+        assert native == reference
+        seen |= {v.constraint for v in native}
+    assert seen == set(_CHECKS)     # the comparison covered every kind of constraint the shapes use
+
+
+def test_validate_falls_back_to_pyshacl_for_shapes_it_does_not_know(monkeypatch):
+    import kg.validate
+    from kg.ontology import shapes_graph
+    from rdflib.namespace import SH
+    shapes = Graph()
+    for t in shapes_graph():
+        shapes.add(t)
+    shapes.add((FKGR["shape/extra"], SH.targetNode, FKGR["case/t/c1"]))     # not handled natively
+    monkeypatch.setattr("kg.ontology.shapes_graph", lambda: shapes)
+    assert kg.validate._native_shapes(shapes) is None
+    violations = validate(_case_graph(FKGC.RomanceFraud, FKGC.LoanFraud))
+    assert [(v.shape, v.constraint) for v in violations] == [("fkgsh:CaseShape / fkg:crimeType", "maxCount")]

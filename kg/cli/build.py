@@ -24,9 +24,11 @@ from . import main
               help="Extract with this many processes.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT|local",
               help="Extract on a Dask cluster (needs the dask extra).")
-@click.option("--no-validate", is_flag=True,
-              help="Skip the SHACL check of the graph (it takes most of the time of large builds).")
-def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler, no_validate):
+@click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the graph.")
+@click.option("--max-article-mb", default=None, type=click.FloatRange(min=0, min_open=True), metavar="MB",
+              help="Skip files larger than this (default 2). Extraction takes about a CPU-minute per MB "
+                   "of one article, and more per MB as a single page grows.")
+def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler, no_validate, max_article_mb):
     """Read every .txt file under INPUTS (files or folders) and build the knowledge graph.
 
     Example: kg build seeds --out outputs
@@ -35,7 +37,8 @@ def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler, no_va
     from ..build import build as run_build
     bar = _progress_bar(quiet)
     report = run_build(inputs, out_dir, html=not no_html, progress=bar, store=store, jobs=jobs,
-                       scheduler=scheduler, validate=not no_validate)
+                       scheduler=scheduler, validate=not no_validate,
+                       max_article_bytes=None if max_article_mb is None else int(max_article_mb * 2**20))
     if bar:
         bar.close()
     if not quiet:
