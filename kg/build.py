@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
-from rdflib.namespace import RDF
-
 from .errors import KGError
 from .ingest import iter_input_files, read_article
 from .model import ENTITY_TYPES, Article
@@ -86,21 +84,6 @@ def graph_triples(results: Iterable[ArticleResult], resources: Resources) -> set
     return triples
 
 
-def summarize(triples: set[tuple], report: BuildReport) -> None:
-    from .ns import FKG
-    types = {FKG[t]: t for t in ENTITY_TYPES}
-    seen: dict[object, str] = {}
-    for s, p, o in triples:
-        if p == RDF.type and o in types:
-            # an entity with several scored classes counts once, as the first of ENTITY_TYPES
-            prev = seen.get(s)
-            if prev is None or ENTITY_TYPES.index(types[o]) < ENTITY_TYPES.index(prev):
-                seen[s] = types[o]
-    report.entities = Counter(seen.values())
-    report.cases = sum(1 for s, p, o in triples if p == RDF.type and o == FKG.Case)
-    report.triples = len(triples)
-
-
 def read_articles(files: Sequence[Path], report: BuildReport) -> list[Article]:
     """Decode the files (unreadable ones go into ``report.skipped``); ids made unique."""
     articles = []
@@ -156,21 +139,11 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
     report.phases["read"] = time.perf_counter() - t0
     if store is not None:
         gs = _build_store(articles, store, report, pipeline, jobs, scheduler, progress)
-        report.phases["extract"] = time.perf_counter() - t0 - report.phases["read"]
-        if report.articles and not (validate or html):   # the fast path: straight from the store
-            _write_store_outputs(gs, Path(out_dir), report)
-            report.seconds = time.perf_counter() - t0
-            return report
-        triples = gs.triples() if report.articles else set()
     else:
-        triples = set()
-        for outcome in _extract(articles, report, pipeline, jobs, scheduler, progress):
-            triples |= outcome.triples
-        if report.articles:
-            triples |= set(_scheme_triples())
+        gs = _collect(articles, report, pipeline, jobs, scheduler, progress)
     report.phases["extract"] = time.perf_counter() - t0 - report.phases["read"]
     if report.articles:
-        _write_outputs(triples, Path(out_dir), report, html, validate)
+        _write_outputs(gs, Path(out_dir), report, html, validate)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -210,6 +183,32 @@ def _extract(articles: Sequence[Article], report: BuildReport, pipeline: Optiona
         progress(total, total, "")
 
 
+def _collect(articles: Sequence[Article], report: BuildReport, pipeline: Optional[Pipeline], jobs: int,
+             scheduler: Optional[str], progress: Optional[Progress]):
+    """Extract every article into an in-memory store (one graph per article, as on disk)."""
+    from .rdf import article_iri
+    from .store import GraphStore
+    gs = GraphStore(None)
+    for outcome in _extract(articles, report, pipeline, jobs, scheduler, progress):
+        _put(gs, article_iri(outcome.article_id), outcome, report)
+    if report.articles:
+        gs.put_scheme(_scheme_triples())
+    return gs
+
+
+def _put(gs, graph, outcome, report: BuildReport) -> bool:
+    """Load one article's N-Triples into its graph; an article whose triples pyoxigraph rejects
+    (an IRI it cannot hold) is skipped with the reason, like one that failed to extract."""
+    try:
+        gs.put_article(graph, outcome.ntriples)
+    except SyntaxError as e:
+        report.articles -= 1
+        report.items -= len(outcome.result.docs)
+        report.skipped.append((outcome.path, f"its triples are not valid RDF ({e}); please report it with this file"))
+        return False
+    return True
+
+
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
                  jobs: int, scheduler: Optional[str], progress: Optional[Progress]):
     """Bring the store up to date with ``articles``; the open :class:`GraphStore`."""
@@ -229,8 +228,8 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     gs.put_scheme(_scheme_triples())
     for outcome in _extract(todo, report, pipeline, jobs, scheduler, progress):
         g = article_iri(outcome.article_id)
-        gs.put_article(g, outcome.triples)
-        (report.updated if str(g) in stored else report.added).append(str(g))
+        if _put(gs, g, outcome, report):
+            (report.updated if str(g) in stored else report.added).append(str(g))
     report.unchanged = unchanged
     report.articles += len(unchanged)
     gs.flush()
@@ -239,28 +238,34 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     return gs
 
 
-def _write_store_outputs(gs, out: Path, report: BuildReport) -> None:
-    """kg.ttl written from the store's terms (no rdflib conversion of the whole graph)."""
-    t = time.perf_counter()
-    triples = gs.ox_triples()
-    summarize(gs.type_triples(triples), report)
-    report.triples = len(triples)
-    gs.write_turtle(out / "kg.ttl", triples)
-    report.outputs.append(str(out / "kg.ttl"))
-    report.phases["write"] = time.perf_counter() - t
+def summarize_store(gs, report: BuildReport) -> None:
+    """Entity counts by type and cases, read from the store's ``rdf:type`` statements."""
+    from .ns import FKG
+    seen: dict[str, str] = {}
+    for t in ENTITY_TYPES:     # an entity with several scored classes counts as the first of them
+        for s in gs.subjects_of_type(FKG[t]):
+            seen.setdefault(s, t)
+    report.entities = Counter(seen.values())
+    report.cases = gs.count_instances(FKG.Case)
 
 
-def _write_outputs(triples: set[tuple], out: Path, report: BuildReport, html: bool, validate: bool = True) -> None:
-    from .serialize import write_turtle
-    summarize(triples, report)
+def _write_outputs(gs, out: Path, report: BuildReport, html: bool, validate: bool = True) -> None:
+    """kg.ttl (sorted N-Triples from the store, turned into Turtle by pyoxigraph), the SHACL
+    check and graph.html (these two on rdflib triples, converted only when asked for)."""
+    from .serialize import parse_ntriples
+    summarize_store(gs, report)
     t = time.perf_counter()
+    sorted_nt, report.triples = gs.sorted_ntriples()
+    report.phases["sort"] = time.perf_counter() - t
+    triples = parse_ntriples(sorted_nt) if (validate or html) else None
     if validate:
+        t = time.perf_counter()
         from .validate import validate as shacl_validate
         report.violations = shacl_validate(triples)
         report.phases["validate"] = time.perf_counter() - t
     t = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    write_turtle(triples, out / "kg.ttl")
+    gs.write_turtle(out / "kg.ttl", sorted_nt)
     report.outputs.append(str(out / "kg.ttl"))
     report.phases["write"] = time.perf_counter() - t
     if html:
