@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from .errors import KGError
 from .ingest import iter_input_files, read_article
+from .serialize import atomic_path
 from .model import ENTITY_TYPES, Article
 from .pipeline import ArticleResult, Pipeline, Resources
 
@@ -138,12 +140,15 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
     articles = read_articles(files, report)
     report.phases["read"] = time.perf_counter() - t0
     if store is not None:
-        gs = _build_store(articles, store, report, pipeline, jobs, scheduler, progress)
+        graphs = _build_store(articles, store, report, pipeline, jobs, scheduler, progress)
     else:
-        gs = _collect(articles, report, pipeline, jobs, scheduler, progress)
-    report.phases["extract"] = time.perf_counter() - t0 - report.phases["read"]
+        graphs = _collect(articles, report, pipeline, jobs, scheduler, progress)
+    # "extract": waiting for (or running) the extraction; "load": the parent loading the store
+    report.phases["extract"] = time.perf_counter() - t0 - report.phases["read"] - report.phases.get("load", 0.0)
+    if "load" in report.phases:
+        report.phases["load"] = report.phases.pop("load")     # listed after extract
     if report.articles:
-        _write_outputs(gs, Path(out_dir), report, html, validate)
+        _write_outputs(graphs, Path(out_dir), report, html, validate)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -184,21 +189,22 @@ def _extract(articles: Sequence[Article], report: BuildReport, pipeline: Optiona
 
 
 def _collect(articles: Sequence[Article], report: BuildReport, pipeline: Optional[Pipeline], jobs: int,
-             scheduler: Optional[str], progress: Optional[Progress]):
-    """Extract every article into an in-memory store (one graph per article, as on disk)."""
-    from .rdf import article_iri
-    from .store import GraphStore
-    gs = GraphStore(None)
-    for outcome in _extract(articles, report, pipeline, jobs, scheduler, progress):
-        _put(gs, article_iri(outcome.article_id), outcome, report)
-    if report.articles:
-        gs.put_scheme(_scheme_triples())
-    return gs
+             scheduler: Optional[str], progress: Optional[Progress]) -> list[bytes]:
+    """The N-Triples of every article that could be extracted, and of the crime-type scheme."""
+    graphs = [outcome.ntriples for outcome in _extract(articles, report, pipeline, jobs, scheduler, progress)]
+    return graphs + [_scheme_ntriples()] if graphs else []
+
+
+def _scheme_ntriples() -> bytes:
+    import pyoxigraph as ox
+    from .serialize import to_ox
+    return ox.serialize([ox.Triple(*map(to_ox, t)) for t in _scheme_triples()], format=ox.RdfFormat.N_TRIPLES)
 
 
 def _put(gs, graph, outcome, report: BuildReport) -> bool:
     """Load one article's N-Triples into its graph; an article whose triples pyoxigraph rejects
-    (an IRI it cannot hold) is skipped with the reason, like one that failed to extract."""
+    is skipped with the reason, like one that failed to extract."""
+    t = time.perf_counter()
     try:
         gs.put_article(graph, outcome.ntriples)
     except SyntaxError as e:
@@ -206,12 +212,15 @@ def _put(gs, graph, outcome, report: BuildReport) -> bool:
         report.items -= len(outcome.result.docs)
         report.skipped.append((outcome.path, f"its triples are not valid RDF ({e}); please report it with this file"))
         return False
+    finally:
+        report.phases["load"] = report.phases.get("load", 0.0) + time.perf_counter() - t
     return True
 
 
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
                  jobs: int, scheduler: Optional[str], progress: Optional[Progress]):
-    """Bring the store up to date with ``articles``; the open :class:`GraphStore`."""
+    """Bring the store up to date with ``articles``; the N-Triples of every graph of the build
+    (extracted articles as their workers wrote them, unchanged ones dumped from the store)."""
     from .extract import DEFAULT_PIPELINE
     from .ns import FKG
     from .rdf import article_iri
@@ -225,37 +234,55 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     for g in sorted(set(stored) - set(current)):
         gs.remove_graph(g)
         report.removed.append(g)
-    gs.put_scheme(_scheme_triples())
+    scheme = _scheme_ntriples()
+    gs.put_scheme(scheme)
+    graphs = [scheme, gs.graphs_ntriples(unchanged)]
     for outcome in _extract(todo, report, pipeline, jobs, scheduler, progress):
         g = article_iri(outcome.article_id)
         if _put(gs, g, outcome, report):
             (report.updated if str(g) in stored else report.added).append(str(g))
+            graphs.append(outcome.ntriples)
     report.unchanged = unchanged
     report.articles += len(unchanged)
     gs.flush()
     report.store = str(path)
-    report.items = gs.count_instances(FKG.NewsItem)
-    return gs
+    return graphs
 
 
-def summarize_store(gs, report: BuildReport) -> None:
-    """Entity counts by type and cases, read from the store's ``rdf:type`` statements."""
-    from .ns import FKG
-    seen: dict[str, str] = {}
-    for t in ENTITY_TYPES:     # an entity with several scored classes counts as the first of them
-        for s in gs.subjects_of_type(FKG[t]):
-            seen.setdefault(s, t)
+_TYPE_LINE = re.compile(rb"<([^<>\n]*)> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> "
+                        rb"<https://w3id\.org/fraudkg/ontology#(" + "|".join((*ENTITY_TYPES, "Case", "NewsItem")).encode()
+                        + rb")> \.\n")
+
+
+def summarize(ntriples: bytes, report: BuildReport) -> None:
+    """Entity counts by type, cases and news items (of unchanged articles in a store too), from
+    the graph's ``rdf:type`` lines."""
+    seen: dict[bytes, str] = {}
+    rank = {t: i for i, t in enumerate(ENTITY_TYPES)}
+    cases = items = 0
+    for m in _TYPE_LINE.finditer(ntriples):
+        t = m.group(2).decode()
+        if t == "Case":
+            cases += 1
+        elif t == "NewsItem":
+            items += 1
+        else:   # an entity with several scored classes counts once, as the first of ENTITY_TYPES
+            prev = seen.get(m.group(1))
+            if prev is None or rank[t] < rank[prev]:
+                seen[m.group(1)] = t
     report.entities = Counter(seen.values())
-    report.cases = gs.count_instances(FKG.Case)
+    report.cases = cases
+    report.items = items
 
 
-def _write_outputs(gs, out: Path, report: BuildReport, html: bool, validate: bool = True) -> None:
-    """kg.ttl (sorted N-Triples from the store, turned into Turtle by pyoxigraph), the SHACL
+def _write_outputs(graphs: list[bytes], out: Path, report: BuildReport, html: bool, validate: bool = True) -> None:
+    """kg.ttl (the graphs' N-Triples lines sorted, turned into Turtle by pyoxigraph), the SHACL
     check and graph.html (these two on rdflib triples, converted only when asked for)."""
-    from .serialize import parse_ntriples
-    summarize_store(gs, report)
+    from .serialize import ntriples_to_turtle, parse_ntriples, sort_ntriples
     t = time.perf_counter()
-    sorted_nt, report.triples = gs.sorted_ntriples()
+    sorted_nt, report.triples = sort_ntriples(b"".join(graphs))
+    graphs.clear()
+    summarize(sorted_nt, report)
     report.phases["sort"] = time.perf_counter() - t
     triples = parse_ntriples(sorted_nt) if (validate or html) else None
     if validate:
@@ -265,7 +292,10 @@ def _write_outputs(gs, out: Path, report: BuildReport, html: bool, validate: boo
         report.phases["validate"] = time.perf_counter() - t
     t = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    gs.write_turtle(out / "kg.ttl", sorted_nt)
+    data = ntriples_to_turtle(sorted_nt)
+    del sorted_nt
+    with atomic_path(out / "kg.ttl") as tmp:
+        tmp.write_bytes(data)
     report.outputs.append(str(out / "kg.ttl"))
     report.phases["write"] = time.perf_counter() - t
     if html:

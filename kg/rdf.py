@@ -42,7 +42,10 @@ AMOUNT_PROPS = {
     "lost": FKG.amountLost, "recovered": FKG.amountRecovered, "involved": FKG.amountInvolved,
     "frozen": FKG.amountFrozen, "seized": FKG.amountSeized,
 }
-_UNSAFE = re.compile(r"[\s<>\"{}|\\^`#?%]")
+# what an IRI path cannot hold as is (RFC 3987: delimiters, controls, private use, non-characters)
+_UNSAFE = re.compile("[\\s<>\"{}|\\\\^`#?%\\[\\]\x00-\x20\x7f-\x9f\ue000-\uf8ff\ufdd0-\ufdef\ufff0-\uffff"
+                     + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 15))
+                     + "\U000E0000-\U000E0FFF\U000F0000-\U0010FFFF]")
 _FKGR = str(FKGR)
 
 
@@ -91,9 +94,13 @@ def zh(text: str) -> Literal:
 # ------------------------------------------------------------------ N-Triples terms
 # The writer's terms are their N-Triples text: "<iri>", "\"text\"@zh", "\"5\"^^<…#integer>".
 
-_ESCAPE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_UNESCAPE = re.compile(r"\\(.)")
-_UNESCAPED = {"\\": "\\", '"': '"', "n": "\n", "r": "\r"}
+# Escapes exactly as pyoxigraph writes N-Triples, so that the text of a triple is the same
+# whether it comes from this writer or from a store (lines are compared and sorted as text).
+_ESCAPE = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)}
+_ESCAPE.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
+_NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f\ufffe\uffff]')
+_UNESCAPE = re.compile(r"\\(u[0-9A-F]{4}|.)")
+_UNESCAPED = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 
 def _nt(term) -> str:
@@ -111,14 +118,15 @@ def _value(nt: str) -> str:
     if nt[0] == "<":
         return nt[1:-1]
     text = nt[1:nt.rindex('"')]
-    return _UNESCAPE.sub(lambda m: _UNESCAPED[m.group(1)], text) if "\\" in text else text
+    if "\\" not in text:
+        return text
+    return _UNESCAPE.sub(lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) == 5 else _UNESCAPED[m.group(1)],
+                         text)
 
 
 def _escape(text: str) -> str:
     # str.translate looks every character up: check first, it is rarely needed
-    if "\\" in text or '"' in text or "\n" in text or "\r" in text:
-        return text.translate(_ESCAPE)
-    return text
+    return text.translate(_ESCAPE) if _NEEDS_ESCAPE.search(text) else text
 
 
 def _plain(text: str) -> str:

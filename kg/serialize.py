@@ -128,9 +128,9 @@ def triple_key(t: ox.Triple) -> str:
 # inside a literal keeps its rank; a literal holding ">", "^" or an escape (or a blank node)
 # could sort elsewhere, so such a line is placed by its exact key instead.
 _SWAP = bytes.maketrans(b'>" ^\x01\x02\x03\x04', b'\x01\x02\x03\x04>" ^')
-_IRI = rb"<[^>\n]*> "
-_RISKY = re.compile(rb'^(?:_:|' + _IRI + rb'_:|' + _IRI + _IRI + rb'(?:_:|"[^"\n]*?[\\>^\x00-\x1f]))',
-                    re.MULTILINE)
+# a literal object holding ">", "^", an escape or a control byte; a blank node (never in an
+# IRI, and no literal holds '> "' unescaped, so each match is on the line it names)
+_RISKY = re.compile(rb'> "[^"\n]*?[\\>^\x00-\x1f]|> _:|\n_:|^_:')
 
 
 def _line_key(line: bytes) -> str:
@@ -142,10 +142,13 @@ def sort_ntriples(data: bytes) -> tuple[bytes, int]:
     :func:`sorted_triples` order; (the sorted N-Triples, how many triples)."""
     pieces, risky, pos = [], set(), 0
     for m in _RISKY.finditer(data):
-        end = data.find(b"\n", m.start())
+        start = data.rfind(b"\n", 0, m.start() + 1) + 1 if data[m.start()] != 10 else m.start() + 1
+        if start < pos:     # a second match on a line already taken
+            continue
+        end = data.find(b"\n", m.start() + 1)
         end = len(data) if end < 0 else end
-        pieces.append(data[pos:m.start()])
-        risky.add(data[m.start():end])
+        pieces.append(data[pos:start])
+        risky.add(data[start:end])
         pos = end + 1
     if risky:
         pieces.append(data[pos:])

@@ -141,6 +141,10 @@ class GraphStore:
         graphs = list(self.ox.named_graphs()) + [ox.DefaultGraph()]
         return sort_ntriples(b"".join(self.ox.dump(format=_NT, from_graph=g) for g in graphs))
 
+    def graphs_ntriples(self, graphs: Iterable[str]) -> bytes:
+        """The triples of the named graphs ``graphs`` as N-Triples, one graph after the other."""
+        return b"".join(self.ox.dump(format=_NT, from_graph=ox.NamedNode(g)) for g in graphs)
+
     def subjects_of_type(self, cls: URIRef) -> set[str]:
         """IRIs (or blank node ids) of the subjects with ``rdf:type cls`` in any graph."""
         return {q.subject.value for q in self.ox.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
