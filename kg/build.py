@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from .errors import KGError
 from .ingest import iter_input_files, read_article
-from .serialize import atomic_path
+from .serialize import atomic_path, split_special
 from .model import ENTITY_TYPES, Article
 from .pipeline import ArticleResult, Pipeline, Resources
 
@@ -190,9 +190,16 @@ def _extract(articles: Sequence[Article], report: BuildReport, pipeline: Optiona
 
 def _collect(articles: Sequence[Article], report: BuildReport, pipeline: Optional[Pipeline], jobs: int,
              scheduler: Optional[str], progress: Optional[Progress]) -> list[bytes]:
-    """The N-Triples of every article that could be extracted, and of the crime-type scheme."""
-    graphs = [outcome.ntriples for outcome in _extract(articles, report, pipeline, jobs, scheduler, progress)]
-    return graphs + [_scheme_ntriples()] if graphs else []
+    """The N-Triples of every article that could be extracted, and of the crime-type scheme, as
+    pairs (lines that sort as bytes, lines placed by key: see :func:`kg.serialize.sort_ntriples`)."""
+    graphs = [_parts(o) for o in _extract(articles, report, pipeline, jobs, scheduler, progress)]
+    return graphs + [split_special(_scheme_ntriples())] if graphs else []
+
+
+def _parts(outcome) -> tuple:
+    """An outcome's N-Triples as (lines that sort as bytes, lines placed by key), not copied."""
+    view = memoryview(outcome.ntriples)
+    return view[:outcome.special_from], view[outcome.special_from:]
 
 
 def _scheme_ntriples() -> bytes:
@@ -207,7 +214,8 @@ _LOAD_BATCH = 16_000_000     # bytes of N-Triples loaded into a store at once (b
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
                  jobs: int, scheduler: Optional[str], progress: Optional[Progress]):
     """Bring the store up to date with ``articles``; the N-Triples of every graph of the build
-    (extracted articles as their workers wrote them, unchanged ones dumped from the store)."""
+    (extracted articles as their workers wrote them, unchanged ones dumped from the store) as
+    :func:`_collect` gives them."""
     from .extract import DEFAULT_PIPELINE
     from .rdf import article_iri
     from .store import GraphStore
@@ -223,7 +231,7 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
             report.removed.append(g)
     scheme = _scheme_ntriples()
     gs.put_scheme(scheme)
-    graphs = [scheme, gs.graphs_ntriples(unchanged)]
+    graphs = [split_special(scheme), split_special(gs.graphs_ntriples(unchanged))]
     batch: list = []
 
     def load_batch():
@@ -237,7 +245,7 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
                                                "please report it with this file"))
             else:
                 (report.updated if g in stored else report.added).append(g)
-                graphs.append(o.ntriples)
+                graphs.append(_parts(o))
         batch.clear()
         report.phases["load"] = report.phases.get("load", 0.0) + time.perf_counter() - t
 
@@ -279,12 +287,12 @@ def summarize(ntriples: bytes, report: BuildReport) -> None:
     report.items = items
 
 
-def _write_outputs(graphs: list[bytes], out: Path, report: BuildReport, html: bool, validate: bool = True) -> None:
+def _write_outputs(graphs: list[tuple], out: Path, report: BuildReport, html: bool, validate: bool = True) -> None:
     """kg.ttl (the graphs' N-Triples lines sorted, turned into Turtle by pyoxigraph), the SHACL
     check and graph.html (these two on rdflib triples, converted only when asked for)."""
     from .serialize import ntriples_to_turtle, parse_ntriples, sort_ntriples
     t = time.perf_counter()
-    sorted_nt, report.triples = sort_ntriples(b"".join(graphs))
+    sorted_nt, report.triples = sort_ntriples(b"".join(g[0] for g in graphs), b"".join(g[1] for g in graphs))
     graphs.clear()
     summarize(sorted_nt, report)
     report.phases["sort"] = time.perf_counter() - t

@@ -39,6 +39,7 @@ class Outcome:
     article_id: str
     result: Optional[ArticleResult] = None
     ntriples: bytes = b""
+    special_from: int = 0     # ntriples[special_from:]: lines placed by key (kg.serialize.sort_ntriples)
     error: Optional[str] = None
 
     @property
@@ -53,7 +54,7 @@ def process_article(article: Article, pipeline: Pipeline) -> Outcome:
     from .rdf import article_ntriples
     try:
         result = pipeline(article)
-        ntriples = article_ntriples(result, pipeline.resources)
+        ntriples, special_from = article_ntriples(result, pipeline.resources)
     except KGError as e:
         return Outcome(article.path, article.id, error=e.message)
     except MemoryError:
@@ -62,7 +63,7 @@ def process_article(article: Article, pipeline: Pipeline) -> Outcome:
         return Outcome(article.path, article.id,
                        error=f"internal error while extracting ({type(e).__name__}: {e}); "
                              "please report it with this file")
-    return Outcome(article.path, article.id, result=result, ntriples=ntriples)
+    return Outcome(article.path, article.id, result=result, ntriples=ntriples, special_from=special_from)
 
 
 def worker_pipeline(names: Optional[tuple[str, ...]]) -> Pipeline:

@@ -98,18 +98,28 @@ def zh(text: str) -> Literal:
 # whether it comes from this writer or from a store (lines are compared and sorted as text).
 _ESCAPE = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)}
 _ESCAPE.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
-_NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f\ufffe\uffff]')
+# what needs an escape, or (">", "^") makes a line sort apart from its bytes (kg.serialize)
+_SPECIAL = re.compile('[\x00-\x1f"\\\\\x7f\ufffe\uffff>^]')
 _UNESCAPE = re.compile(r"\\(u[0-9A-F]{4}|.)")
 _UNESCAPED = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+
+
+class _Special(str):
+    """A literal whose line :func:`kg.serialize.sort_ntriples` must place by its exact key."""
+
+    __slots__ = ()
 
 
 def _nt(term) -> str:
     """The N-Triples text of an rdflib IRI or literal."""
     if isinstance(term, Literal):
-        text = f'"{_escape(str(term))}"'
+        lexical = str(term)
+        text = f'"{_escape(lexical)}"'
         if term.language:
-            return f"{text}@{term.language}"
-        return f"{text}^^<{term.datatype}>" if term.datatype else text
+            text = f"{text}@{term.language}"
+        elif term.datatype:
+            text = f"{text}^^<{term.datatype}>"
+        return _Special(text) if _SPECIAL.search(lexical) else text
     return f"<{term}>"
 
 
@@ -126,15 +136,19 @@ def _value(nt: str) -> str:
 
 def _escape(text: str) -> str:
     # str.translate looks every character up: check first, it is rarely needed
-    return text.translate(_ESCAPE) if _NEEDS_ESCAPE.search(text) else text
+    return text.translate(_ESCAPE) if _SPECIAL.search(text) else text
 
 
 def _plain(text: str) -> str:
-    return f'"{_escape(text)}"'
+    if _SPECIAL.search(text):
+        return _Special(f'"{text.translate(_ESCAPE)}"')
+    return f'"{text}"'
 
 
 def _zh(text: str) -> str:
-    return f'"{_escape(text)}"@zh'
+    if _SPECIAL.search(text):
+        return _Special(f'"{text.translate(_ESCAPE)}"@zh')
+    return f'"{text}"@zh'
 
 
 _INTEGER = f"^^<{XSD.integer}>"
@@ -214,6 +228,7 @@ class _ArticleWriter:
         self.a = f"{self.base}article/{self.aid}>"
         self.resources = resources
         self.out: set[str] = set()
+        self.special: set[str] = set()      # lines whose object is a _Special literal
         self.entities: dict[str, Entity] = {}
         self._iris: dict[str, str] = {}
         self._sentences: dict[tuple, str] = {}
@@ -221,7 +236,7 @@ class _ArticleWriter:
         self._places: set[str] = set()
 
     def add(self, s: str, p: str, o: str) -> None:
-        self.out.add(f"{s} {p} {o} .\n")
+        (self.special if type(o) is _Special else self.out).add(f"{s} {p} {o} .\n")
 
     def ent(self, key: str) -> str:
         iri = self._iris.get(key)
@@ -278,7 +293,7 @@ class _ArticleWriter:
         add(s, fkg("evidence"), iri)
 
     # ---------------------------------------------------------------- article
-    def write(self) -> set[str]:
+    def write(self) -> tuple[set[str], set[str]]:
         art, a = self.article, self.a
         self.add(a, A, _fkg("Article"))
         self.add(a, _fkg("sourceFile"), _plain(art.source_file))
@@ -290,7 +305,7 @@ class _ArticleWriter:
             self._doc(doc)
         for key, ent in sorted(self.entities.items()):
             self._entity(ent)
-        return self.out
+        return self.out, self.special
 
     def _doc(self, doc: Doc) -> None:
         it = self.item(doc.item)
@@ -501,14 +516,18 @@ def crime_type_iri(label: str) -> URIRef:
         raise ValueError(f"unknown crime type {label!r}") from None
 
 
-def article_ntriples(result, resources=None) -> bytes:
-    """All triples extracted from one article as N-Triples (UTF-8; lines in no set order).
+def article_ntriples(result, resources=None) -> tuple[bytes, int]:
+    """All triples extracted from one article as N-Triples (UTF-8, as pyoxigraph would write
+    them; lines in no set order), and the offset from which the lines are those that
+    :func:`kg.serialize.sort_ntriples` must place by their exact key (``special``).
 
     ``resources`` gives the gazetteer, used for the places' names, codes and chains."""
-    return "".join(_ArticleWriter(result, resources).write()).encode("utf-8")
+    plain, special = _ArticleWriter(result, resources).write()
+    head = "".join(plain).encode("utf-8")
+    return head + "".join(special).encode("utf-8"), len(head)
 
 
 def article_triples(result, resources=None) -> set[Triple]:
     """All triples extracted from one article, as rdflib terms (its own named graph in a store)."""
     from .serialize import parse_ntriples
-    return parse_ntriples(article_ntriples(result, resources))
+    return parse_ntriples(article_ntriples(result, resources)[0])

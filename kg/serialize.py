@@ -15,7 +15,7 @@ import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -137,10 +137,11 @@ def _line_key(line: bytes) -> str:
     return triple_key(next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES))))
 
 
-def sort_ntriples(data: bytes) -> tuple[bytes, int]:
-    """Canonical N-Triples lines (as pyoxigraph writes them) deduplicated and sorted in
-    :func:`sorted_triples` order; (the sorted N-Triples, how many triples)."""
-    pieces, risky, pos = [], set(), 0
+def split_special(data: bytes) -> tuple[bytes, bytes]:
+    """N-Triples lines (as pyoxigraph writes them) parted into those whose bytes sort in
+    :func:`sorted_triples` order once swapped, and the others (literals with ">", "^" or an
+    escape, blank nodes)."""
+    pieces, risky, pos = [], [], 0
     for m in _RISKY.finditer(data):
         start = data.rfind(b"\n", 0, m.start() + 1) + 1 if data[m.start()] != 10 else m.start() + 1
         if start < pos:     # a second match on a line already taken
@@ -148,15 +149,27 @@ def sort_ntriples(data: bytes) -> tuple[bytes, int]:
         end = data.find(b"\n", m.start() + 1)
         end = len(data) if end < 0 else end
         pieces.append(data[pos:start])
-        risky.add(data[start:end])
+        risky.append(data[start:end + 1])
         pos = end + 1
-    if risky:
-        pieces.append(data[pos:])
-        data = b"".join(pieces)
-    del pieces
+    if not risky:
+        return data, b""
+    pieces.append(data[pos:])
+    return b"".join(pieces), b"".join(risky)
+
+
+def sort_ntriples(data: bytes, special: Optional[bytes] = None) -> tuple[bytes, int]:
+    """N-Triples lines (as pyoxigraph writes them) deduplicated and sorted in
+    :func:`sorted_triples` order; (the sorted N-Triples, how many triples). When the caller
+    has parted the lines already (``special``: see :func:`split_special`), ``data`` is not
+    scanned."""
+    if special is None:
+        data, special = split_special(data)
+    risky = set(special.split(b"\n"))
+    risky.discard(b"")
     lines = set(data.translate(_SWAP).split(b"\n"))
     del data
     lines.discard(b"")
+    lines.difference_update(r.translate(_SWAP) for r in risky)     # a line given in both parts
     lines = sorted(lines)
     if risky:
         swapped_key = lambda line: _line_key(line.translate(_SWAP))   # noqa: E731

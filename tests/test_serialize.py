@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg import rdf
-from kg.serialize import sort_ntriples, sorted_triples, to_ox
+from kg.serialize import sort_ntriples, sorted_triples, split_special, to_ox
 
 NT = ox.RdfFormat.N_TRIPLES
 EX = "https://example.org/"
@@ -67,3 +67,12 @@ def test_rdf_decimals_read_back_from_a_store_as_written():
         store = ox.Store()
         store.load(line, format=NT)
         assert store.dump(format=NT, from_graph=ox.DefaultGraph()) == line
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tricky)
+def test_rdf_writer_marks_the_literals_that_the_sort_places_by_key(text):
+    for nt in (rdf._plain(text), rdf._zh(text)):
+        line = f"<{EX}s> <{EX}p> {nt} .\n".encode("utf-8")
+        safe, special = split_special(line)
+        assert isinstance(nt, rdf._Special) == (special == line) == (safe == b"")
