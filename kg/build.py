@@ -208,7 +208,19 @@ def _scheme_ntriples() -> bytes:
     return ox.serialize([ox.Triple(*map(to_ox, t)) for t in _scheme_triples()], format=ox.RdfFormat.N_TRIPLES)
 
 
-_LOAD_BATCH = 16_000_000     # bytes of N-Triples loaded into a store at once (bulk loads are cheaper)
+def _put(gs, graph: str, outcome, report: BuildReport) -> bool:
+    """Load one article's N-Triples into its graph (one transaction); an article whose triples
+    pyoxigraph rejects is skipped with the reason, like one that failed to extract."""
+    t = time.perf_counter()
+    try:
+        gs.put_article(graph, outcome.ntriples)
+    except SyntaxError as e:
+        report.articles -= 1
+        report.skipped.append((outcome.path, f"its triples are not valid RDF ({e}); please report it with this file"))
+        return False
+    finally:
+        report.phases["load"] = report.phases.get("load", 0.0) + time.perf_counter() - t
+    return True
 
 
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
@@ -225,35 +237,17 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     current = {str(article_iri(a.id)): a for a in articles}
     todo = [a for g, a in current.items() if stored.get(g) != a.content_hash]
     unchanged = [g for g in current if stored.get(g) == current[g].content_hash]
-    for g in sorted(set(gs.article_graphs()) - set(current)):    # with or without a hash (a kill)
+    for g in sorted(set(stored) - set(current)):
         gs.remove_graph(g)
-        if g in stored:
-            report.removed.append(g)
+        report.removed.append(g)
     scheme = _scheme_ntriples()
     gs.put_scheme(scheme)
     graphs = [split_special(scheme), split_special(gs.graphs_ntriples(unchanged))]
-    batch: list = []
-
-    def load_batch():
-        t = time.perf_counter()
-        failed = dict(gs.put_articles((str(article_iri(o.article_id)), o.ntriples) for o in batch))
-        for o in batch:
-            g = str(article_iri(o.article_id))
-            if g in failed:
-                report.articles -= 1
-                report.skipped.append((o.path, f"its triples are not valid RDF ({failed[g]}); "
-                                               "please report it with this file"))
-            else:
-                (report.updated if g in stored else report.added).append(g)
-                graphs.append(_parts(o))
-        batch.clear()
-        report.phases["load"] = report.phases.get("load", 0.0) + time.perf_counter() - t
-
     for outcome in _extract(todo, report, pipeline, jobs, scheduler, progress):
-        batch.append(outcome)
-        if sum(len(o.ntriples) for o in batch) >= _LOAD_BATCH:
-            load_batch()
-    load_batch()
+        g = str(article_iri(outcome.article_id))
+        if _put(gs, g, outcome, report):
+            (report.updated if g in stored else report.added).append(g)
+            graphs.append(_parts(outcome))
     report.unchanged = unchanged
     report.articles += len(unchanged)
     gs.flush()

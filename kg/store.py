@@ -12,12 +12,10 @@ Queries see the union of all graphs (``use_default_graph_as_union``), which is t
 plain build writes to ``kg.ttl``.
 
 Consistency when a build is killed: an article is replaced by dropping its graph and then
-loading its new triples. A build loads many articles at once with ``Store.bulk_load`` (several
-times faster than transactions, but not atomic) and adds their ``fkg:contentHash`` statements
-only afterwards, in one transaction. An article graph without its hash counts as absent: the
-next build extracts it again and replaces whatever part of it was written, or drops it when
-its file is gone. The fingerprint file is written only after the graphs of an older code
-version have been dropped.
+loading its new triples in one transaction (``Store.load`` is atomic). A kill between the two
+leaves the article absent, so the next build adds it again; the store never holds half an
+article. The fingerprint file is written only after the graphs of an older code version have
+been dropped.
 """
 from __future__ import annotations
 
@@ -37,8 +35,6 @@ FINGERPRINT_FILE = "fraudkg-store.json"
 ARTICLE_GRAPH_PREFIX = str(FKGR["article/"])
 SCHEME_GRAPH = FKGC.scheme
 _NT = ox.RdfFormat.N_TRIPLES
-_NQ = ox.RdfFormat.N_QUADS
-_HASH = f"<{FKG.contentHash}>"
 
 __all__ = ["GraphStore", "from_ox", "is_store", "iter_article_graphs", "open_store", "to_quads"]
 
@@ -101,33 +97,6 @@ class GraphStore:
             self.ox.load(triples, format=_NT, to_graph=ox.NamedNode(str(graph)))
         else:
             self.ox.extend(to_quads(triples, graph))
-
-    def put_articles(self, batch: Iterable[tuple[str, bytes]]) -> list[tuple[str, str]]:
-        """Replace the graphs of several articles, given as (graph IRI, N-Triples) pairs: their
-        triples bulk-loaded, then their content hashes in one transaction (see the module's notes
-        on consistency). Returns (graph, reason) for each article whose N-Triples pyoxigraph
-        rejects; those are left out of the store."""
-        batch = list(batch)
-        quads, hashes = [], []
-        for g, data in batch:
-            self.remove_graph(g)
-            rest, hash_line = _take_line(data, f"<{g}> {_HASH} ".encode("utf-8"))
-            in_graph = f" <{g}> .\n".encode("utf-8")
-            quads.append(rest.replace(b" .\n", in_graph))
-            hashes.append(hash_line.replace(b" .\n", in_graph))
-        try:
-            self.ox.bulk_load(b"".join(quads), format=_NQ)
-        except SyntaxError:      # find the article at fault: one transaction each
-            failed = []
-            for g, data in batch:
-                try:
-                    self.put_article(g, data)
-                except SyntaxError as e:
-                    self.remove_graph(g)
-                    failed.append((g, str(e)))
-            return failed
-        self.ox.load(b"".join(hashes), format=_NQ)
-        return []
 
     def remove_graph(self, graph: URIRef | str) -> None:
         g = ox.NamedNode(str(graph))
@@ -237,15 +206,6 @@ class GraphStore:
 
 def _quad_key(q: ox.Quad) -> tuple:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
-
-
-def _take_line(data: bytes, head: bytes) -> tuple[bytes, bytes]:
-    """``data`` without its first line that starts with ``head``, and that line."""
-    i = 0 if data.startswith(head) else data.find(b"\n" + head) + 1
-    if i == 0 and not data.startswith(head):
-        return data, b""
-    j = data.find(b"\n", i) + 1 or len(data)
-    return data[:i] + data[j:], data[i:j]
 
 
 def open_store(path: Path | str, *, read_only: bool = False) -> GraphStore:

@@ -88,43 +88,6 @@ def test_store_article_dropped_by_a_kill_is_added_back(pipeline, small_corpus, t
     assert _canonical_nquads(store) == before
 
 
-def _cut_to_a_half_written_article(store, name: str) -> None:
-    """What a kill during a bulk load leaves: part of the article's triples, and no content hash
-    (hashes are added after the bulk load)."""
-    from kg.ns import FKG
-    gs = GraphStore(store)
-    g = ox.NamedNode(str(article_iri(name)))
-    quads = list(gs.ox.quads_for_pattern(None, None, None, g))
-    gs.ox.remove(next(q for q in quads if q.predicate == ox.NamedNode(str(FKG.contentHash))))
-    for q in quads[::2]:
-        if q.predicate == ox.NamedNode(str(FKG.contentHash)):
-            continue
-        gs.ox.remove(q)
-    del gs
-
-
-def test_store_article_half_written_by_a_kill_is_extracted_again(pipeline, small_corpus, tmp_path):
-    store = tmp_path / "store"
-    build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
-    before = _canonical_nquads(store)
-    _cut_to_a_half_written_article(store, "cd_tuanhuo")
-    report = build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
-    assert [g.rsplit("/", 1)[1] for g in report.added] == ["cd_tuanhuo"]
-    assert _canonical_nquads(store) == before
-
-
-def test_store_article_half_written_by_a_kill_is_dropped_when_its_file_is_gone(pipeline, small_corpus, tmp_path):
-    store = tmp_path / "store"
-    build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
-    _cut_to_a_half_written_article(store, "cd_tuanhuo")
-    (small_corpus / "cd_tuanhuo.txt").unlink()
-    build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
-    assert str(article_iri("cd_tuanhuo")) not in GraphStore(store, read_only=True).article_graphs()
-    fresh = build([small_corpus], tmp_path / "fresh", html=False, pipeline=pipeline, store=tmp_path / "fresh_store")
-    assert fresh.articles == 3
-    assert _canonical_nquads(store) == _canonical_nquads(tmp_path / "fresh_store")
-
-
 def test_store_build_of_the_seeds_writes_the_committed_kg_ttl(tmp_path):
     """Literals come back from the store as written (decimals in the store's form): a store
     build gives the same bytes as a plain one."""
