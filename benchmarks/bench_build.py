@@ -49,6 +49,12 @@ def profile_extraction(files: list[Path], limit: int = 40) -> str:
     if steps:
         out.write("\nper extractor (ArticleResult.timings):\n")
         out.writelines(f"  {k:20s} {v:7.3f} s\n" for k, v in sorted(steps.items(), key=lambda kv: -kv[1]))
+    from kg.rdf import article_ntriples
+    t0 = time.perf_counter()
+    for o in outcomes:
+        if o.result:
+            article_ntriples(o.result, pipeline.resources)
+    out.write(f"\ntriples of the same articles (kg.rdf.article_ntriples): {time.perf_counter() - t0:.3f} s\n")
     return out.getvalue()
 
 
@@ -71,6 +77,7 @@ def again(args, corpus: Path, store: Path, validate: list[str]) -> None:
 
 
 def main() -> None:
+    import os
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mb", type=float, default=20.0)
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"))
@@ -80,7 +87,7 @@ def main() -> None:
     corpus = args.work / "corpus"
     files, nbytes = make_corpus(corpus, args.mb)
     mb = nbytes / 1e6
-    print(f"corpus: {len(files)} files, {mb:.1f} MB")
+    print(f"corpus: {len(files)} files, {mb:.1f} MB; load average {os.getloadavg()[0]:.1f}")
     js, jbytes = jieba_speed(files)
     jieba_mbs = jbytes / 1e6 / js
     print(f"jieba.cut (accurate, 1 process): {js:.1f} s = {jieba_mbs:.2f} MB/s")
@@ -94,6 +101,8 @@ def main() -> None:
         print(f"kg build --jobs {jobs} --store: {secs:.1f} s = {rate:.3f} MB/s, ratio to jieba {rate / jieba_mbs:.3f}, "
               f"peak memory {peak / 2**20:.0f} MiB, store {dir_size(store) / 1e6:.0f} MB on disk, "
               f"kg.ttl {(out / 'kg.ttl').stat().st_size / 1e6:.0f} MB")
+        # phases: extract = extraction and triples (in the workers with --jobs 2, the parent waiting),
+        # load = the parent loading the store, sort = ordering the N-Triples, write = Turtle out
         print("   " + " / ".join(line for line in log.splitlines() if line.startswith(("Time:", "Triples:"))))
         if jobs == 1:
             again(args, corpus, store, validate)

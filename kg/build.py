@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
-from rdflib.namespace import RDF
-
 from .errors import KGError
 from .ingest import iter_input_files, read_article
+from .serialize import atomic_path, split_special
 from .model import ENTITY_TYPES, Article
 from .pipeline import ArticleResult, Pipeline, Resources
 
@@ -86,21 +86,6 @@ def graph_triples(results: Iterable[ArticleResult], resources: Resources) -> set
     return triples
 
 
-def summarize(triples: set[tuple], report: BuildReport) -> None:
-    from .ns import FKG
-    types = {FKG[t]: t for t in ENTITY_TYPES}
-    seen: dict[object, str] = {}
-    for s, p, o in triples:
-        if p == RDF.type and o in types:
-            # an entity with several scored classes counts once, as the first of ENTITY_TYPES
-            prev = seen.get(s)
-            if prev is None or ENTITY_TYPES.index(types[o]) < ENTITY_TYPES.index(prev):
-                seen[s] = types[o]
-    report.entities = Counter(seen.values())
-    report.cases = sum(1 for s, p, o in triples if p == RDF.type and o == FKG.Case)
-    report.triples = len(triples)
-
-
 def read_articles(files: Sequence[Path], report: BuildReport, max_bytes: Optional[int] = None) -> list[Article]:
     """Decode the files (unreadable ones go into ``report.skipped``); ids made unique."""
     articles = []
@@ -157,22 +142,15 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
     articles = read_articles(files, report, max_article_bytes)
     report.phases["read"] = time.perf_counter() - t0
     if store is not None:
-        gs = _build_store(articles, store, report, pipeline, jobs, scheduler, progress)
-        report.phases["extract"] = time.perf_counter() - t0 - report.phases["read"]
-        if report.articles and not (validate or html):   # the fast path: straight from the store
-            _write_store_outputs(gs, Path(out_dir), report)
-            report.seconds = time.perf_counter() - t0
-            return report
-        triples = gs.triples() if report.articles else set()
+        graphs = _build_store(articles, store, report, pipeline, jobs, scheduler, progress)
     else:
-        triples = set()
-        for outcome in _extract(articles, report, pipeline, jobs, scheduler, progress):
-            triples |= outcome.triples
-        if report.articles:
-            triples |= set(_scheme_triples())
-    report.phases["extract"] = time.perf_counter() - t0 - report.phases["read"]
+        graphs = _collect(articles, report, pipeline, jobs, scheduler, progress)
+    # "extract": waiting for (or running) the extraction; "load": the parent loading the store
+    report.phases["extract"] = time.perf_counter() - t0 - report.phases["read"] - report.phases.get("load", 0.0)
+    if "load" in report.phases:
+        report.phases["load"] = report.phases.pop("load")     # listed after extract
     if report.articles:
-        _write_outputs(triples, Path(out_dir), report, html, validate)
+        _write_outputs(graphs, Path(out_dir), report, html, validate)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -212,11 +190,47 @@ def _extract(articles: Sequence[Article], report: BuildReport, pipeline: Optiona
         progress(total, total, "")
 
 
+def _collect(articles: Sequence[Article], report: BuildReport, pipeline: Optional[Pipeline], jobs: int,
+             scheduler: Optional[str], progress: Optional[Progress]) -> list[bytes]:
+    """The N-Triples of every article that could be extracted, and of the crime-type scheme, as
+    pairs (lines that sort as bytes, lines placed by key: see :func:`kg.serialize.sort_ntriples`)."""
+    graphs = [_parts(o) for o in _extract(articles, report, pipeline, jobs, scheduler, progress)]
+    return graphs + [split_special(_scheme_ntriples())] if graphs else []
+
+
+def _parts(outcome) -> tuple:
+    """An outcome's N-Triples as (lines that sort as bytes, lines placed by key), not copied."""
+    view = memoryview(outcome.ntriples)
+    return view[:outcome.special_from], view[outcome.special_from:]
+
+
+def _scheme_ntriples() -> bytes:
+    import pyoxigraph as ox
+    from .serialize import to_ox
+    return ox.serialize([ox.Triple(*map(to_ox, t)) for t in _scheme_triples()], format=ox.RdfFormat.N_TRIPLES)
+
+
+def _put(gs, graph: str, outcome, report: BuildReport) -> bool:
+    """Load one article's N-Triples into its graph (one transaction); an article whose triples
+    pyoxigraph rejects is skipped with the reason, like one that failed to extract."""
+    t = time.perf_counter()
+    try:
+        gs.put_article(graph, outcome.ntriples)
+    except SyntaxError as e:
+        report.articles -= 1
+        report.skipped.append((outcome.path, f"its triples are not valid RDF ({e}); please report it with this file"))
+        return False
+    finally:
+        report.phases["load"] = report.phases.get("load", 0.0) + time.perf_counter() - t
+    return True
+
+
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
                  jobs: int, scheduler: Optional[str], progress: Optional[Progress]):
-    """Bring the store up to date with ``articles``; the open :class:`GraphStore`."""
+    """Bring the store up to date with ``articles``; the N-Triples of every graph of the build
+    (extracted articles as their workers wrote them, unchanged ones dumped from the store) as
+    :func:`_collect` gives them."""
     from .extract import DEFAULT_PIPELINE
-    from .ns import FKG
     from .rdf import article_iri
     from .store import GraphStore
     gs = GraphStore(path)
@@ -228,41 +242,68 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     for g in sorted(set(stored) - set(current)):
         gs.remove_graph(g)
         report.removed.append(g)
-    gs.put_scheme(_scheme_triples())
+    scheme = _scheme_ntriples()
+    gs.put_scheme(scheme)
+    graphs = [split_special(scheme), split_special(gs.graphs_ntriples(unchanged))]
     for outcome in _extract(todo, report, pipeline, jobs, scheduler, progress):
-        g = article_iri(outcome.article_id)
-        gs.put_article(g, outcome.triples)
-        (report.updated if str(g) in stored else report.added).append(str(g))
+        g = str(article_iri(outcome.article_id))
+        if _put(gs, g, outcome, report):
+            (report.updated if g in stored else report.added).append(g)
+            graphs.append(_parts(outcome))
     report.unchanged = unchanged
     report.articles += len(unchanged)
     gs.flush()
     report.store = str(path)
-    report.items = gs.count_instances(FKG.NewsItem)
-    return gs
+    return graphs
 
 
-def _write_store_outputs(gs, out: Path, report: BuildReport) -> None:
-    """kg.ttl written from the store's terms (no rdflib conversion of the whole graph)."""
+_TYPE_LINE = re.compile(rb"<([^<>\n]*)> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> "
+                        rb"<https://w3id\.org/fraudkg/ontology#(" + "|".join((*ENTITY_TYPES, "Case", "NewsItem")).encode()
+                        + rb")> \.\n")
+
+
+def summarize(ntriples: bytes, report: BuildReport) -> None:
+    """Entity counts by type, cases and news items (of unchanged articles in a store too), from
+    the graph's ``rdf:type`` lines."""
+    seen: dict[bytes, str] = {}
+    rank = {t: i for i, t in enumerate(ENTITY_TYPES)}
+    cases = items = 0
+    for m in _TYPE_LINE.finditer(ntriples):
+        t = m.group(2).decode()
+        if t == "Case":
+            cases += 1
+        elif t == "NewsItem":
+            items += 1
+        else:   # an entity with several scored classes counts once, as the first of ENTITY_TYPES
+            prev = seen.get(m.group(1))
+            if prev is None or rank[t] < rank[prev]:
+                seen[m.group(1)] = t
+    report.entities = Counter(seen.values())
+    report.cases = cases
+    report.items = items
+
+
+def _write_outputs(graphs: list[tuple], out: Path, report: BuildReport, html: bool, validate: bool = True) -> None:
+    """kg.ttl (the graphs' N-Triples lines sorted, turned into Turtle by pyoxigraph), the SHACL
+    check and graph.html (these two on rdflib triples, converted only when asked for)."""
+    from .serialize import ntriples_to_turtle, parse_ntriples, sort_ntriples
     t = time.perf_counter()
-    triples = gs.ox_triples()
-    summarize(gs.type_triples(triples), report)
-    report.triples = len(triples)
-    gs.write_turtle(out / "kg.ttl", triples)
-    report.outputs.append(str(out / "kg.ttl"))
-    report.phases["write"] = time.perf_counter() - t
-
-
-def _write_outputs(triples: set[tuple], out: Path, report: BuildReport, html: bool, validate: bool = True) -> None:
-    from .serialize import write_turtle
-    summarize(triples, report)
-    t = time.perf_counter()
+    sorted_nt, report.triples = sort_ntriples(b"".join(g[0] for g in graphs), b"".join(g[1] for g in graphs))
+    graphs.clear()
+    summarize(sorted_nt, report)
+    report.phases["sort"] = time.perf_counter() - t
+    triples = parse_ntriples(sorted_nt) if (validate or html) else None
     if validate:
+        t = time.perf_counter()
         from .validate import validate as shacl_validate
         report.violations = shacl_validate(triples)
         report.phases["validate"] = time.perf_counter() - t
     t = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    write_turtle(triples, out / "kg.ttl")
+    data = ntriples_to_turtle(sorted_nt)
+    del sorted_nt
+    with atomic_path(out / "kg.ttl") as tmp:
+        tmp.write_bytes(data)
     report.outputs.append(str(out / "kg.ttl"))
     report.phases["write"] = time.perf_counter() - t
     if html:

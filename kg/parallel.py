@@ -1,5 +1,8 @@
 """Extraction jobs: articles → :class:`Outcome` (result and triples, or why it failed).
 
+An outcome carries its article's triples as N-Triples bytes: cheap to pickle from a worker
+and loaded by pyoxigraph in the parent without a Python object per triple.
+
 Three ways to run the same job, all yielding outcomes in input order:
 
 - in this process (:func:`run_serial`);
@@ -35,16 +38,23 @@ class Outcome:
     path: str
     article_id: str
     result: Optional[ArticleResult] = None
-    triples: frozenset = frozenset()
+    ntriples: bytes = b""
+    special_from: int = 0     # ntriples[special_from:]: lines placed by key (kg.serialize.sort_ntriples)
     error: Optional[str] = None
+
+    @property
+    def triples(self) -> set[tuple]:
+        """The article's triples as rdflib terms (parsed on demand)."""
+        from .serialize import parse_ntriples
+        return parse_ntriples(self.ntriples) if self.ntriples else set()
 
 
 def process_article(article: Article, pipeline: Pipeline) -> Outcome:
     """Extract one article and compute its triples; any failure becomes ``Outcome.error``."""
-    from .rdf import article_triples
+    from .rdf import article_ntriples
     try:
         result = pipeline(article)
-        triples = frozenset(article_triples(result, pipeline.resources))
+        ntriples, special_from = article_ntriples(result, pipeline.resources)
     except KGError as e:
         return Outcome(article.path, article.id, error=e.message)
     except MemoryError:
@@ -53,7 +63,7 @@ def process_article(article: Article, pipeline: Pipeline) -> Outcome:
         return Outcome(article.path, article.id,
                        error=f"internal error while extracting ({type(e).__name__}: {e}); "
                              "please report it with this file")
-    return Outcome(article.path, article.id, result=result, triples=triples)
+    return Outcome(article.path, article.id, result=result, ntriples=ntriples, special_from=special_from)
 
 
 def worker_pipeline(names: Optional[tuple[str, ...]]) -> Pipeline:

@@ -1,24 +1,29 @@
-"""Documents → RDF triples with provenance, and deterministic serialisation.
+"""Documents → RDF triples with provenance.
 
-Each article becomes a set of triples of its own (:func:`article_triples`): its entities
-(typed, labelled, with the places' administrative chain), relations, cases, and the
-mentions, sentences and assertions that say where every fact came from. The whole graph is
-the union of those sets, so an article can be added, replaced or removed on its own, and
-IRIs are derived from canonical keys, so the same unit or place is one node everywhere.
+Each article becomes a set of triples of its own: its entities (typed, labelled, with the
+places' administrative chain), relations, cases, and the mentions, sentences and assertions
+that say where every fact came from. The whole graph is the union of those sets, so an
+article can be added, replaced or removed on its own, and IRIs are derived from canonical
+keys, so the same unit or place is one node everywhere.
+
+The writer builds N-Triples lines directly (:func:`article_ntriples`): that is what a store
+loads and what worker processes hand back, and it costs a fraction of building rdflib terms.
+:func:`article_triples` gives the same triples as rdflib terms for SHACL, views and tests.
 """
 from __future__ import annotations
 
 import hashlib
 import re
 from decimal import Decimal
-from typing import Iterable, Iterator, Optional
+from functools import lru_cache
+from typing import Optional
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .model import Amount, CaseFrame, Doc, Entity, Link, Mention
-from .ns import FKG, FKGC, FKGR, FKGRULE, GEO
+from .ns import FKG, FKGR, FKGRULE, GEO
 
 Triple = tuple  # (subject, predicate, object) of rdflib terms
 
@@ -37,17 +42,25 @@ AMOUNT_PROPS = {
     "lost": FKG.amountLost, "recovered": FKG.amountRecovered, "involved": FKG.amountInvolved,
     "frozen": FKG.amountFrozen, "seized": FKG.amountSeized,
 }
-_UNSAFE = re.compile(r"[\s<>\"{}|\\^`#?%]")
+# what an IRI path cannot hold as is (RFC 3987: delimiters, controls, private use, non-characters)
+_UNSAFE = re.compile("[\\s<>\"{}|\\\\^`#?%\\[\\]\x00-\x20\x7f-\x9f\ue000-\uf8ff\ufdd0-\ufdef\ufff0-\uffff"
+                     + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 15))
+                     + "\U000E0000-\U000E0FFF\U000F0000-\U0010FFFF]")
+_FKGR = str(FKGR)
 
 
 def _seg(text: str) -> str:
     """An IRI path segment: readable (Chinese stays as is), with unsafe characters escaped."""
-    return _UNSAFE.sub(lambda m: quote(m.group(), safe=""), text)
+    return _UNSAFE.sub(lambda m: quote(m.group(), safe=""), text) if _UNSAFE.search(text) else text
+
+
+def _entity_path(key: str) -> str:
+    type_, _, rest = key.partition("/")
+    return f"{TYPE_PATH.get(type_, type_.lower())}/{_seg(rest)}"
 
 
 def entity_iri(key: str) -> URIRef:
-    type_, _, rest = key.partition("/")
-    return FKGR[f"{TYPE_PATH.get(type_, type_.lower())}/{_seg(rest)}"]
+    return URIRef(_FKGR + _entity_path(key))
 
 
 def article_iri(article_id: str) -> URIRef:
@@ -78,87 +91,233 @@ def zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
-def _int(n: int) -> Literal:
-    return Literal(int(n), datatype=XSD.integer)
+# ------------------------------------------------------------------ N-Triples terms
+# The writer's terms are their N-Triples text: "<iri>", "\"text\"@zh", "\"5\"^^<…#integer>".
+
+# Escapes exactly as pyoxigraph writes N-Triples, so that the text of a triple is the same
+# whether it comes from this writer or from a store (lines are compared and sorted as text).
+_ESCAPE = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)}
+_ESCAPE.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
+# what needs an escape, or (">", "^") makes a line sort apart from its bytes (kg.serialize)
+_SPECIAL = re.compile('[\x00-\x1f"\\\\\x7f\ufffe\uffff>^]')
+_UNESCAPE = re.compile(r"\\(u[0-9A-F]{4}|.)")
+_UNESCAPED = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 
-def _dec(x: Decimal) -> Literal:
-    return Literal(Decimal(x), datatype=XSD.decimal)
+class _Special(str):
+    """A literal whose line :func:`kg.serialize.sort_ntriples` must place by its exact key."""
+
+    __slots__ = ()
+
+
+def _nt(term) -> str:
+    """The N-Triples text of an rdflib IRI or literal."""
+    if isinstance(term, Literal):
+        lexical = str(term)
+        text = f'"{_escape(lexical)}"'
+        if term.language:
+            text = f"{text}@{term.language}"
+        elif term.datatype:
+            text = f"{text}^^<{term.datatype}>"
+        return _Special(text) if _SPECIAL.search(lexical) else text
+    return f"<{term}>"
+
+
+def _value(nt: str) -> str:
+    """``str()`` of the rdflib term whose N-Triples text is ``nt`` (IRI or lexical form)."""
+    if nt[0] == "<":
+        return nt[1:-1]
+    text = nt[1:nt.rindex('"')]
+    if "\\" not in text:
+        return text
+    return _UNESCAPE.sub(lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) == 5 else _UNESCAPED[m.group(1)],
+                         text)
+
+
+def _escape(text: str) -> str:
+    # str.translate looks every character up: check first, it is rarely needed
+    return text.translate(_ESCAPE) if _SPECIAL.search(text) else text
+
+
+def _plain(text: str) -> str:
+    if _SPECIAL.search(text):
+        return _Special(f'"{text.translate(_ESCAPE)}"')
+    return f'"{text}"'
+
+
+def _zh(text: str) -> str:
+    if _SPECIAL.search(text):
+        return _Special(f'"{text.translate(_ESCAPE)}"@zh')
+    return f'"{text}"@zh'
+
+
+_INTEGER = f"^^<{XSD.integer}>"
+
+
+@lru_cache(maxsize=65536)
+def _int(n: int) -> str:
+    return f'"{int(n)}"{_INTEGER}'
+
+
+_DECIMALS: dict[tuple, tuple[str, str]] = {}
+_DECIMAL = f"<{XSD.decimal}>"
+
+
+def _dec(x) -> str:
+    """An xsd:decimal literal in the lexical form a pyoxigraph store keeps (``66000.0`` is stored,
+    and read back, as ``66000``), so a graph reads the same from a store as from a build."""
+    return _decimal(x)[0]
+
+
+def _dec_lexical(x) -> str:
+    """rdflib's lexical form of ``Decimal(x)`` (what assertion IRIs hash, as they always did)."""
+    return _decimal(x)[1]
+
+
+def _decimal(x) -> tuple[str, str]:
+    # keyed by type and text: 1.0, Decimal("1.0") and Decimal("1.00") are equal but print apart
+    key = (type(x), str(x))
+    found = _DECIMALS.get(key)
+    if found is None:
+        import pyoxigraph as ox
+        lexical = str(Literal(Decimal(x), datatype=XSD.decimal))
+        store = ox.Store()
+        store.add(ox.Quad(ox.NamedNode(_FKGR), ox.NamedNode(_FKGR), ox.Literal(lexical, datatype=ox.NamedNode(str(XSD.decimal)))))
+        stored = next(iter(store)).object.value
+        found = (f'"{stored}"^^{_DECIMAL}', lexical)
+        if len(_DECIMALS) < 65536:
+            _DECIMALS[key] = found
+    return found
+
+
+def _date(value: str) -> str:
+    return _nt(_date_literal(value))
+
+
+@lru_cache(maxsize=None)
+def _fkg(name: str) -> str:
+    """``<fkg:name>`` (a misspelt name raises AttributeError, as ``FKG[name]`` does)."""
+    return f"<{FKG[name]}>"
+
+
+def _const(term) -> str:
+    return f"<{term}>"
+
+
+# the IRIs the writer uses, looked up once (not at every triple)
+A, LABEL, ALT = _const(RDF.type), _const(RDFS.label), _const(SKOS.altLabel)
+SUBJ, PRED, OBJ = _const(RDF.subject), _const(RDF.predicate), _const(RDF.object)
+PART_OF, DERIVED, LAT, LONG = _const(DCTERMS.isPartOf), _const(PROV.wasDerivedFrom), _const(GEO.lat), _const(GEO.long)
+TRUE = _nt(Literal(True))
+_PLACE_CLASS = {k: _const(v) for k, v in PLACE_CLASS.items()}
+_EXTRA_CLASSES = {k: tuple(map(_const, v)) for k, v in EXTRA_CLASSES.items()}
+_AMOUNT_PROPS = {k: _const(v) for k, v in AMOUNT_PROPS.items()}
+_CASE_ROLES = (("victim", "victim", "victims"), ("suspect", "suspect", "suspects"),
+               ("group", "criminalGroup", "groups"), ("handledBy", "handledBy", "handled_by"),
+               ("place", "occurredIn", "places"))
 
 
 class _ArticleWriter:
-    """Collects the triples of one article."""
+    """Collects the triples of one article as N-Triples lines."""
 
     def __init__(self, result, resources=None):
         self.result = result
         self.article = result.article
-        self.a = article_iri(self.article.id)
+        self.aid = _seg(self.article.id)
+        self.base = f"<{_FKGR}"
+        self.a = f"{self.base}article/{self.aid}>"
         self.resources = resources
-        self.out: set[Triple] = set()
+        self.out: set[str] = set()
+        self.special: set[str] = set()      # lines whose object is a _Special literal
         self.entities: dict[str, Entity] = {}
+        self._iris: dict[str, str] = {}
+        self._sentences: dict[tuple, str] = {}
+        self._rules: dict[str, str] = {}
+        self._places: set[str] = set()
 
-    def add(self, s, p, o) -> None:
-        self.out.add((s, p, o))
+    def add(self, s: str, p: str, o: str) -> None:
+        (self.special if type(o) is _Special else self.out).add(f"{s} {p} {o} .\n")
+
+    def ent(self, key: str) -> str:
+        iri = self._iris.get(key)
+        if iri is None:
+            iri = self._iris[key] = f"{self.base}{_entity_path(key)}>"
+        return iri
+
+    def item(self, item: int) -> str:
+        return f"{self.base}article/{self.aid}/item/{item}>"
 
     # ---------------------------------------------------------------- provenance
-    def sentence(self, doc: Doc, pos: int) -> URIRef:
+    def sentence(self, doc: Doc, pos: int) -> str:
         sent = doc.sentence_at(pos)
+        key = (doc.item, sent.index, sent.start, sent.end)
+        iri = self._sentences.get(key)
+        if iri is not None:
+            return iri
         s, e = doc.source_span(sent.start, sent.end)
-        iri = sentence_iri(self.article.id, s, e)
-        self.add(iri, RDF.type, FKG.Sentence)
-        self.add(iri, FKG.text, Literal(doc.text[sent.start:sent.end]))
-        self.add(iri, FKG.inArticle, item_iri(self.article.id, doc.item))
-        self.add(iri, FKG.startOffset, _int(s))
-        self.add(iri, FKG.endOffset, _int(e))
-        self.add(iri, FKG.sentenceIndex, _int(sent.index))
+        iri = f"{self.base}article/{self.aid}/sentence/{s}-{e}>"
+        self._sentences[key] = iri
+        add, fkg = self.add, _fkg
+        add(iri, A, fkg("Sentence"))
+        add(iri, fkg("text"), _plain(doc.text[sent.start:sent.end]))
+        add(iri, fkg("inArticle"), self.item(doc.item))
+        add(iri, fkg("startOffset"), _int(s))
+        add(iri, fkg("endOffset"), _int(e))
+        add(iri, fkg("sentenceIndex"), _int(sent.index))
         return iri
 
-    def rule(self, rule: str) -> URIRef:
-        iri = rule_iri(rule)
-        self.add(iri, RDF.type, FKG.Rule)
-        self.add(iri, RDFS.label, Literal(rule))
+    def rule(self, rule: str) -> str:
+        iri = self._rules.get(rule)
+        if iri is None:
+            iri = self._rules[rule] = f"<{FKGRULE}{_seg(rule)}>"
+            self.add(iri, A, _fkg("Rule"))
+            self.add(iri, LABEL, _plain(rule))
         return iri
 
-    def assertion(self, doc: Doc, s, p, o, rule: str, start: int, end: int) -> None:
+    def assertion(self, doc: Doc, s: str, p: str, o: str, rule: str, start: int, end: int,
+                  o_text: Optional[str] = None) -> None:
         """Reify one fact (rdf:Statement) with the sentence and span that support it."""
         src_s, src_e = doc.source_span(start, end)
-        iri = FKGR[f"assertion/{_seg(self.article.id)}/{_hash(s, p, o, src_s, src_e, rule)}"]
-        self.add(iri, RDF.type, FKG.Assertion)
-        self.add(iri, RDF.subject, s)
-        self.add(iri, RDF.predicate, p)
-        self.add(iri, RDF.object, o)
-        self.add(iri, FKG.inSentence, self.sentence(doc, start))
-        self.add(iri, FKG.startOffset, _int(src_s))
-        self.add(iri, FKG.endOffset, _int(src_e))
-        self.add(iri, FKG.rule, self.rule(rule))
-        self.add(iri, PROV.wasDerivedFrom, self.a)
-        self.add(s, FKG.evidence, iri)
+        o_text = _value(o) if o_text is None else o_text
+        iri = f"{self.base}assertion/{self.aid}/{_hash(_value(s), _value(p), o_text, src_s, src_e, rule)}>"
+        add, fkg = self.add, _fkg
+        add(iri, A, fkg("Assertion"))
+        add(iri, SUBJ, s)
+        add(iri, PRED, p)
+        add(iri, OBJ, o)
+        add(iri, fkg("inSentence"), self.sentence(doc, start))
+        add(iri, fkg("startOffset"), _int(src_s))
+        add(iri, fkg("endOffset"), _int(src_e))
+        add(iri, fkg("rule"), self.rule(rule))
+        add(iri, DERIVED, self.a)
+        add(s, fkg("evidence"), iri)
 
     # ---------------------------------------------------------------- article
-    def write(self) -> set[Triple]:
+    def write(self) -> tuple[set[str], set[str]]:
         art, a = self.article, self.a
-        self.add(a, RDF.type, FKG.Article)
-        self.add(a, FKG.sourceFile, Literal(art.source_file))
-        self.add(a, FKG.contentHash, Literal(art.content_hash))
+        self.add(a, A, _fkg("Article"))
+        self.add(a, _fkg("sourceFile"), _plain(art.source_file))
+        self.add(a, _fkg("contentHash"), _plain(art.content_hash))
         if self.result.home_city:
-            self.add(a, FKG.homeCity, entity_iri(self.result.home_city))
+            self.add(a, _fkg("homeCity"), self.ent(self.result.home_city))
             self._place(self.result.home_city)
         for doc in self.result.docs:
             self._doc(doc)
         for key, ent in sorted(self.entities.items()):
             self._entity(ent)
-        return self.out
+        return self.out, self.special
 
     def _doc(self, doc: Doc) -> None:
-        it = item_iri(self.article.id, doc.item)
-        self.add(it, RDF.type, FKG.NewsItem)
-        self.add(it, DCTERMS.isPartOf, self.a)
-        self.add(it, FKG.sourceFile, Literal(self.article.source_file))
-        self.add(it, FKG.itemIndex, _int(doc.item))
+        it = self.item(doc.item)
+        add, fkg = self.add, _fkg
+        add(it, A, fkg("NewsItem"))
+        add(it, PART_OF, self.a)
+        add(it, fkg("sourceFile"), _plain(self.article.source_file))
+        add(it, fkg("itemIndex"), _int(doc.item))
         if doc.title:
-            self.add(it, FKG.title, Literal(doc.title))
+            add(it, fkg("title"), _plain(doc.title))
         if doc.home_city:
-            self.add(it, FKG.homeCity, entity_iri(doc.home_city))
+            add(it, fkg("homeCity"), self.ent(doc.home_city))
             self._place(doc.home_city)
         known = {e.key: e for e in doc.entities}
         for key, ent in known.items():
@@ -175,117 +334,121 @@ class _ArticleWriter:
             self._figure(doc, fig)
 
     def _mention(self, doc: Doc, m: Mention) -> None:
-        ent = entity_iri(m.key)
+        ent = self.ent(m.key)
         s, e = doc.source_span(m.start, m.end)
-        iri = FKGR[f"mention/{_seg(self.article.id)}/{s}-{e}-{_hash(m.key)[:6]}"]
-        self.add(iri, RDF.type, FKG.Mention)
-        self.add(iri, FKG.denotes, ent)
-        self.add(iri, FKG.text, Literal(m.text))
-        self.add(iri, FKG.startOffset, _int(s))
-        self.add(iri, FKG.endOffset, _int(e))
-        self.add(iri, FKG.inSentence, self.sentence(doc, m.start))
-        self.add(iri, FKG.rule, self.rule(m.rule))
-        self.add(iri, PROV.wasDerivedFrom, self.a)
-        self.add(ent, FKG.mentionedIn, self.a)
+        iri = f"{self.base}mention/{self.aid}/{s}-{e}-{_hash(m.key)[:6]}>"
+        add, fkg = self.add, _fkg
+        add(iri, A, fkg("Mention"))
+        add(iri, fkg("denotes"), ent)
+        add(iri, fkg("text"), _plain(m.text))
+        add(iri, fkg("startOffset"), _int(s))
+        add(iri, fkg("endOffset"), _int(e))
+        add(iri, fkg("inSentence"), self.sentence(doc, m.start))
+        add(iri, fkg("rule"), self.rule(m.rule))
+        add(iri, DERIVED, self.a)
+        add(ent, fkg("mentionedIn"), self.a)
         # Names come from Entity.aliases only: a bare form (市公安局) or a pronoun denotes the
         # entity here but is no name of it elsewhere, so it must not become an altLabel.
 
     def _link(self, doc: Doc, link: Link) -> None:
-        s, o = entity_iri(link.subject), entity_iri(link.object)
-        p = FKG[link.predicate]
+        s, o = self.ent(link.subject), self.ent(link.object)
+        p = _fkg(link.predicate)
         self.add(s, p, o)
         self.assertion(doc, s, p, o, link.rule, link.start, link.end)
-        for key in (link.subject, link.object):
-            self.add(entity_iri(key), FKG.mentionedIn, self.a)
+        self.add(s, _fkg("mentionedIn"), self.a)
+        self.add(o, _fkg("mentionedIn"), self.a)
 
     # ---------------------------------------------------------------- entities
     def _entity(self, ent: Entity) -> None:
-        iri = entity_iri(ent.key)
-        self.add(iri, RDF.type, FKG[ent.type])
-        for extra in EXTRA_CLASSES.get(ent.type, ()):
-            self.add(iri, RDF.type, extra)
-        self.add(iri, RDFS.label, zh(ent.label))
+        iri = self.ent(ent.key)
+        self.add(iri, A, _fkg(ent.type))
+        for extra in _EXTRA_CLASSES.get(ent.type, ()):
+            self.add(iri, A, extra)
+        self.add(iri, LABEL, _zh(ent.label))
         for alias in sorted(ent.aliases):
             if alias != ent.label:
-                self.add(iri, SKOS.altLabel, zh(alias))
+                self.add(iri, ALT, _zh(alias))
         kind = ent.get("kind")
         if kind == "person":
-            self.add(iri, RDF.type, FKG.Person)
+            self.add(iri, A, _fkg("Person"))
         elif kind == "organization" and ent.type != "Organization":
-            self.add(iri, RDF.type, FKG.Organization)
+            self.add(iri, A, _fkg("Organization"))
         if ent.type == "Place":
             self._place(ent.key, ent)
 
     def _place(self, key: str, ent: Optional[Entity] = None) -> None:
-        iri = entity_iri(key)
         code = key.partition("/")[2]
         gaz = self.resources.gazetteer if self.resources is not None else None
         div = gaz.get(code) if gaz is not None and code in gaz else None   # Place/<name>: outside it
+        iri = self.ent(key)
         if div is None:
             if ent is not None and ent.get("level") in PLACE_CLASS:
-                self.add(iri, RDF.type, PLACE_CLASS[ent.get("level")])
+                self.add(iri, A, _PLACE_CLASS[ent.get("level")])
             return
-        self.add(iri, RDF.type, FKG.Place)
-        self.add(iri, RDF.type, PLACE_CLASS.get(div.level, FKG.Place))
-        self.add(iri, RDFS.label, zh(div.name))
+        if key in self._places:      # a gazetteer place's triples depend on its key only
+            return
+        self._places.add(key)
+        add = self.add
+        add(iri, A, _fkg("Place"))
+        add(iri, A, _PLACE_CLASS.get(div.level, _fkg("Place")))
+        add(iri, LABEL, _zh(div.name))
         for alias in div.aliases:
             if alias != div.name:
-                self.add(iri, SKOS.altLabel, zh(alias))
+                add(iri, ALT, _zh(alias))
         if not code.startswith("X") and "-" not in code:
-            self.add(iri, FKG.adminCode, Literal(code))
+            add(iri, _fkg("adminCode"), _plain(code))
         if div.lat is not None and div.lon is not None:
-            self.add(iri, GEO.lat, _dec(Decimal(str(div.lat))))
-            self.add(iri, GEO.long, _dec(Decimal(str(div.lon))))
+            add(iri, LAT, _dec(Decimal(str(div.lat))))
+            add(iri, LONG, _dec(Decimal(str(div.lon))))
         if div.historical:
-            self.add(iri, FKG.historical, Literal(True))
+            add(iri, _fkg("historical"), TRUE)
             if div.successor:
-                self.add(iri, FKG.successor, entity_iri(f"Place/{div.successor}"))
+                add(iri, _fkg("successor"), self.ent(f"Place/{div.successor}"))
         if div.parent:
             parent_key = f"Place/{div.parent}"
-            self.add(iri, FKG.locatedIn, entity_iri(parent_key))
+            add(iri, _fkg("locatedIn"), self.ent(parent_key))
             self._place(parent_key)
 
     # ---------------------------------------------------------------- cases
     def _case(self, doc: Doc, case: CaseFrame) -> None:
-        iri = case_iri(self.article.id, case.id)
-        self.add(iri, RDF.type, FKG.Case)
-        self.add(iri, FKG.mentionedIn, self.a)
-        self.add(iri, FKG.mentionedIn, item_iri(self.article.id, doc.item))
-        concept = crime_type_iri(case.crime_type)
-        self.add(iri, FKG.crimeType, concept)
-        label = self._case_label(doc, case)
-        self.add(iri, RDFS.label, zh(label))
+        iri = f"{self.base}case/{self.aid}/{_seg(case.id)}>"
+        add, fkg = self.add, _fkg
+        add(iri, A, fkg("Case"))
+        add(iri, fkg("mentionedIn"), self.a)
+        add(iri, fkg("mentionedIn"), self.item(doc.item))
+        concept = _const(crime_type_iri(case.crime_type))
+        add(iri, fkg("crimeType"), concept)
+        add(iri, LABEL, _zh(self._case_label(doc, case)))
         spans = {(f, v): (s, e) for f, v, s, e in case.evidence}
         default_span = (case.start, max(case.start + 1, min(case.end, case.start + 1)))
 
-        def fact(prop, value, field_, val_key):
-            self.add(iri, prop, value)
+        def fact(prop, value, field_, val_key, value_text=None):
+            add(iri, prop, value)
             s, e = spans.get((field_, val_key), default_span)
-            self.assertion(doc, iri, prop, value, case.rule, s, e)
+            self.assertion(doc, iri, prop, value, case.rule, s, e, value_text)
 
-        for field_, prop, keys in (("victim", FKG.victim, case.victims), ("suspect", FKG.suspect, case.suspects),
-                                   ("group", FKG.criminalGroup, case.groups),
-                                   ("handledBy", FKG.handledBy, case.handled_by),
-                                   ("place", FKG.occurredIn, case.places)):
-            for k in keys:
-                fact(prop, entity_iri(k), field_, k)
-        fact(FKG.crimeType, concept, "crimeType", case.crime_type)
+        for field_, prop, attr in _CASE_ROLES:
+            for k in getattr(case, attr):
+                fact(fkg(prop), self.ent(k), field_, k)
+        fact(fkg("crimeType"), concept, "crimeType", case.crime_type)
         if case.amount_lost is not None:
-            fact(FKG.amountLost, _dec(case.amount_lost), "amountLost", str(case.amount_lost))
+            fact(fkg("amountLost"), _dec(case.amount_lost), "amountLost", str(case.amount_lost),
+                 _dec_lexical(case.amount_lost))
         if case.amount_recovered is not None:
-            fact(FKG.amountRecovered, _dec(case.amount_recovered), "amountRecovered", str(case.amount_recovered))
+            fact(fkg("amountRecovered"), _dec(case.amount_recovered), "amountRecovered", str(case.amount_recovered),
+                 _dec_lexical(case.amount_recovered))
         for role in ("involved", "frozen", "seized"):
             vals = [a.value for a in case.amounts if a.role == role]
             if vals:
-                self.add(iri, AMOUNT_PROPS[role], _dec(max(vals)))
+                add(iri, _AMOUNT_PROPS[role], _dec(max(vals)))
         for amt in case.amounts:
             self._amount(doc, iri, amt)
         if case.date:
-            self.add(iri, FKG.date, _date_literal(case.date))
+            add(iri, fkg("date"), _nt(_date_literal(case.date)))
             if case.date_precision:
-                self.add(iri, FKG.datePrecision, Literal(case.date_precision))
+                add(iri, fkg("datePrecision"), _plain(case.date_precision))
         for name, n in case.counts:
-            self.add(iri, FKG[name], _int(n))
+            add(iri, fkg(name), _int(n))
 
     def _case_label(self, doc: Doc, case: CaseFrame) -> str:
         names = [self._label_of(k) for k in case.victims or case.groups or case.suspects]
@@ -296,35 +459,37 @@ class _ArticleWriter:
         ent = self.entities.get(key)
         return ent.label if ent else key.rpartition("/")[2]
 
-    def _amount(self, doc: Doc, case: URIRef, amt: Amount) -> None:
+    def _amount(self, doc: Doc, case: str, amt: Amount) -> None:
         s, e = doc.source_span(amt.start, amt.end)
-        iri = FKGR[f"amount/{_seg(self.article.id)}/{s}-{e}-{amt.role}"]
-        self.add(case, FKG.amount, iri)
-        self.add(iri, RDF.type, FKG.MonetaryAmount)
-        self.add(iri, FKG.value, _dec(amt.value))
-        self.add(iri, FKG.amountRole, Literal(amt.role))
-        self.add(iri, FKG.qualifier, Literal(amt.qualifier))
-        self.add(iri, FKG.text, Literal(amt.text))
-        self.add(iri, FKG.startOffset, _int(s))
-        self.add(iri, FKG.endOffset, _int(e))
-        self.add(iri, FKG.inSentence, self.sentence(doc, amt.start))
+        iri = f"{self.base}amount/{self.aid}/{s}-{e}-{amt.role}>"
+        add, fkg = self.add, _fkg
+        add(case, fkg("amount"), iri)
+        add(iri, A, fkg("MonetaryAmount"))
+        add(iri, fkg("value"), _dec(amt.value))
+        add(iri, fkg("amountRole"), _plain(amt.role))
+        add(iri, fkg("qualifier"), _plain(amt.qualifier))
+        add(iri, fkg("text"), _plain(amt.text))
+        add(iri, fkg("startOffset"), _int(s))
+        add(iri, fkg("endOffset"), _int(e))
+        add(iri, fkg("inSentence"), self.sentence(doc, amt.start))
 
     def _figure(self, doc: Doc, fig) -> None:
         s, e = doc.source_span(fig.start, fig.end)
-        iri = FKGR[f"figure/{_seg(self.article.id)}/{s}-{e}"]
-        self.add(iri, RDF.type, FKG.ReportedFigure)
-        self.add(iri, FKG.measure, Literal(fig.measure))
-        self.add(iri, FKG.value, _dec(fig.value))
-        self.add(iri, FKG.unit, Literal(fig.unit))
+        iri = f"{self.base}figure/{self.aid}/{s}-{e}>"
+        add, fkg = self.add, _fkg
+        add(iri, A, fkg("ReportedFigure"))
+        add(iri, fkg("measure"), _plain(fig.measure))
+        add(iri, fkg("value"), _dec(fig.value))
+        add(iri, fkg("unit"), _plain(fig.unit))
         if fig.period:
-            self.add(iri, FKG.period, Literal(fig.period))
+            add(iri, fkg("period"), _plain(fig.period))
         if fig.reporter:
-            self.add(iri, FKG.reportedBy, entity_iri(fig.reporter))
+            add(iri, fkg("reportedBy"), self.ent(fig.reporter))
         if fig.area:
-            self.add(iri, FKG.area, entity_iri(fig.area))
-        self.add(iri, FKG.mentionedIn, self.a)
-        self.add(iri, FKG.inSentence, self.sentence(doc, fig.start))
-        self.add(iri, FKG.rule, self.rule(fig.rule))
+            add(iri, fkg("area"), self.ent(fig.area))
+        add(iri, fkg("mentionedIn"), self.a)
+        add(iri, fkg("inSentence"), self.sentence(doc, fig.start))
+        add(iri, fkg("rule"), self.rule(fig.rule))
 
 
 def _date_literal(value: str) -> Literal:
@@ -351,8 +516,18 @@ def crime_type_iri(label: str) -> URIRef:
         raise ValueError(f"unknown crime type {label!r}") from None
 
 
-def article_triples(result, resources=None) -> set[Triple]:
-    """All triples extracted from one article (its own named graph in a store).
+def article_ntriples(result, resources=None) -> tuple[bytes, int]:
+    """All triples extracted from one article as N-Triples (UTF-8, as pyoxigraph would write
+    them; lines in no set order), and the offset from which the lines are those that
+    :func:`kg.serialize.sort_ntriples` must place by their exact key (``special``).
 
     ``resources`` gives the gazetteer, used for the places' names, codes and chains."""
-    return _ArticleWriter(result, resources).write()
+    plain, special = _ArticleWriter(result, resources).write()
+    head = "".join(plain).encode("utf-8")
+    return head + "".join(special).encode("utf-8"), len(head)
+
+
+def article_triples(result, resources=None) -> set[Triple]:
+    """All triples extracted from one article, as rdflib terms (its own named graph in a store)."""
+    from .serialize import parse_ntriples
+    return parse_ntriples(article_ntriples(result, resources)[0])

@@ -1,17 +1,21 @@
 """Deterministic, atomic writing of graphs.
 
 Triples are sorted before writing and handed to pyoxigraph's serialiser (fast, streams in
-the given order), so the same graph always gives the same bytes. Files are written to a
-temporary name beside the target and renamed into place: a build killed mid-write leaves
-the previous file intact.
+the given order), so the same graph always gives the same bytes. The order is that of
+:func:`sorted_triples` (each term by kind, text, language, datatype); :func:`sort_ntriples`
+reaches the same order on N-Triples text by sorting byte strings, without a Python key per
+triple. Files are written to a temporary name beside the target and renamed into place: a
+build killed mid-write leaves the previous file intact.
 """
 from __future__ import annotations
 
+import bisect
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -56,6 +60,38 @@ def to_ox(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def from_ox(term) -> URIRef | Literal | BNode:
+    """A pyoxigraph term as an rdflib term (the inverse of :func:`to_ox`)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_ox_triples(triples: Iterable) -> set[tuple]:
+    """pyoxigraph triples (or quads) as a set of rdflib triples (each distinct term converted once)."""
+    cache: dict = {}
+
+    def conv(t):
+        r = cache.get(t)
+        if r is None:
+            r = cache[t] = from_ox(t)
+        return r
+
+    return {(conv(t.subject), conv(t.predicate), conv(t.object)) for t in triples}
+
+
+def parse_ntriples(data: bytes) -> set[tuple]:
+    """N-Triples as a set of rdflib triples."""
+    return from_ox_triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+
+
 def _sort_key(t: tuple) -> tuple:
     return tuple((type(x).__name__, str(x), getattr(x, "language", None) or "",
                   str(getattr(x, "datatype", "") or "")) for x in t)
@@ -63,6 +99,97 @@ def _sort_key(t: tuple) -> tuple:
 
 def sorted_triples(triples: Iterable[tuple]) -> list[tuple]:
     return sorted(set(triples), key=_sort_key)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_TYPE_RANK = {ox.BlankNode: "B", ox.Literal: "L", ox.NamedNode: "U"}   # BNode < Literal < URIRef
+
+
+def _term_key(x) -> str:
+    """A string that sorts the pyoxigraph term ``x`` where :func:`sorted_triples` sorts its
+    rdflib term (type name, text, language, datatype; ``\0`` separators keep prefixes first)."""
+    if type(x) is not ox.Literal:
+        return f"{_TYPE_RANK[type(x)]}{x.value}\0\0\0"
+    lang = x.language or ""
+    dt = x.datatype.value
+    return f"L{x.value}\0{lang}\0{'' if lang or dt == _XSD_STRING else dt}\0"
+
+
+def triple_key(t: ox.Triple) -> str:
+    """The sort key of a pyoxigraph triple (or quad, graph ignored) in :func:`sorted_triples` order."""
+    return _term_key(t.subject) + "\1" + _term_key(t.predicate) + "\1" + _term_key(t.object)
+
+
+# N-Triples lines sort as bytes in sorted_triples order once four bytes are swapped with
+# control bytes: an IRI's ">" and a literal's quotes become the lowest bytes (a shorter text
+# sorts before a longer one that starts with it), the separating space the next, and "^" goes
+# below "@", so that after a closing quote " " (plain) < "^^" (datatype) < "@" (language), as
+# the key compares language before datatype. IRIs never contain these bytes, and a space
+# inside a literal keeps its rank; a literal holding ">", "^" or an escape (or a blank node)
+# could sort elsewhere, so such a line is placed by its exact key instead.
+_SWAP = bytes.maketrans(b'>" ^\x01\x02\x03\x04', b'\x01\x02\x03\x04>" ^')
+# a literal object holding ">", "^", an escape or a control byte; a blank node (never in an
+# IRI, and no literal holds '> "' unescaped, so each match is on the line it names)
+_RISKY = re.compile(rb'> "[^"\n]*?[\\>^\x00-\x1f]|> _:|\n_:|^_:')
+
+
+def _line_key(line: bytes) -> str:
+    return triple_key(next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES))))
+
+
+def split_special(data: bytes) -> tuple[bytes, bytes]:
+    """N-Triples lines (as pyoxigraph writes them) parted into those whose bytes sort in
+    :func:`sorted_triples` order once swapped, and the others (literals with ">", "^" or an
+    escape, blank nodes)."""
+    pieces, risky, pos = [], [], 0
+    for m in _RISKY.finditer(data):
+        start = data.rfind(b"\n", 0, m.start() + 1) + 1 if data[m.start()] != 10 else m.start() + 1
+        if start < pos:     # a second match on a line already taken
+            continue
+        end = data.find(b"\n", m.start() + 1)
+        end = len(data) if end < 0 else end
+        pieces.append(data[pos:start])
+        risky.append(data[start:end + 1])
+        pos = end + 1
+    if not risky:
+        return data, b""
+    pieces.append(data[pos:])
+    return b"".join(pieces), b"".join(risky)
+
+
+def sort_ntriples(data: bytes, special: Optional[bytes] = None) -> tuple[bytes, int]:
+    """N-Triples lines (as pyoxigraph writes them) deduplicated and sorted in
+    :func:`sorted_triples` order; (the sorted N-Triples, how many triples). When the caller
+    has parted the lines already (``special``: see :func:`split_special`), ``data`` is not
+    scanned."""
+    if special is None:
+        data, special = split_special(data)
+    risky = set(special.split(b"\n"))
+    risky.discard(b"")
+    lines = set(data.translate(_SWAP).split(b"\n"))
+    del data
+    lines.discard(b"")
+    lines.difference_update(r.translate(_SWAP) for r in risky)     # a line given in both parts
+    lines = sorted(lines)
+    if risky:
+        swapped_key = lambda line: _line_key(line.translate(_SWAP))   # noqa: E731
+        merged, prev = [], 0
+        for line in sorted(risky, key=_line_key):
+            i = bisect.bisect_left(lines, _line_key(line), lo=prev, key=swapped_key)
+            merged.extend(lines[prev:i])
+            merged.append(line.translate(_SWAP))
+            prev = i
+        merged.extend(lines[prev:])
+        lines = merged
+    n = len(lines)
+    lines.append(b"")
+    return b"\n".join(lines).translate(_SWAP), n
+
+
+def ntriples_to_turtle(sorted_nt: bytes) -> bytes:
+    """Sorted N-Triples as Turtle with our prefixes, in the same order."""
+    return ox.serialize(ox.parse(sorted_nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                        prefixes=PREFIXES)
 
 
 @contextmanager

@@ -12,7 +12,7 @@ Queries see the union of all graphs (``use_default_graph_as_union``), which is t
 plain build writes to ``kg.ttl``.
 
 Consistency when a build is killed: an article is replaced by dropping its graph and then
-adding its new triples in one transaction (``Store.extend`` is atomic). A kill between the two
+loading its new triples in one transaction (``Store.load`` is atomic). A kill between the two
 leaves the article absent, so the next build adds it again; the store never holds half an
 article. The fingerprint file is written only after the graphs of an older code version have
 been dropped.
@@ -24,30 +24,19 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import URIRef
 
 from .errors import StoreError
-from .ns import FKG, FKGC, FKGR, RDF, XSD
-from .serialize import FORMATS, PREFIXES, atomic_path, sorted_triples, to_ox
+from .ns import FKG, FKGC, FKGR, RDF
+from .serialize import (FORMATS, PREFIXES, atomic_path, from_ox, from_ox_triples, ntriples_to_turtle,
+                        sort_ntriples, to_ox)
 
 FINGERPRINT_FILE = "fraudkg-store.json"
 ARTICLE_GRAPH_PREFIX = str(FKGR["article/"])
 SCHEME_GRAPH = FKGC.scheme
-_XSD_STRING = str(XSD.string)
+_NT = ox.RdfFormat.N_TRIPLES
 
-
-def from_ox(term) -> URIRef | Literal | BNode:
-    """A pyoxigraph term as an rdflib term (the inverse of :func:`kg.serialize.to_ox`)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    raise TypeError(f"not an RDF term: {term!r}")
+__all__ = ["GraphStore", "from_ox", "is_store", "iter_article_graphs", "open_store", "to_quads"]
 
 
 def to_quads(triples: Iterable[tuple], graph: URIRef) -> list[ox.Quad]:
@@ -65,9 +54,12 @@ def is_store(path: Path | str) -> bool:
 class GraphStore:
     """A FraudKG store folder opened for reading or writing (one writer at a time)."""
 
-    def __init__(self, path: Path | str, *, read_only: bool = False):
-        self.path = Path(path)
+    def __init__(self, path: Optional[Path | str], *, read_only: bool = False):
+        self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        if path is None:     # in memory: what a build without --store collects its articles in
+            self.ox = ox.Store()
+            return
         try:
             if read_only:
                 if not (self.path / "CURRENT").is_file():
@@ -97,11 +89,14 @@ class GraphStore:
                 out[g.value] = q.object.value
         return out
 
-    def put_article(self, graph: URIRef, triples: Iterable[tuple]) -> None:
-        """Replace the named graph ``graph`` with ``triples`` (drop, then one atomic insert)."""
-        quads = to_quads(triples, graph)
+    def put_article(self, graph: URIRef | str, triples: bytes | Iterable[tuple]) -> None:
+        """Replace the named graph ``graph`` with ``triples`` (N-Triples bytes or rdflib triples):
+        drop, then one atomic load. Invalid N-Triples raise ``SyntaxError`` and add nothing."""
         self.remove_graph(graph)
-        self.ox.extend(quads)
+        if isinstance(triples, (bytes, str)):
+            self.ox.load(triples, format=_NT, to_graph=ox.NamedNode(str(graph)))
+        else:
+            self.ox.extend(to_quads(triples, graph))
 
     def remove_graph(self, graph: URIRef | str) -> None:
         g = ox.NamedNode(str(graph))
@@ -138,16 +133,22 @@ class GraphStore:
 
     def triples(self) -> set[tuple]:
         """The union of every graph, as rdflib triples: the graph a plain build writes."""
-        cache: dict = {}
+        return from_ox_triples(self.ox.quads_for_pattern(None, None, None, None))
 
-        def conv(t):
-            r = cache.get(t)
-            if r is None:
-                r = cache[t] = from_ox(t)
-            return r
+    def sorted_ntriples(self) -> tuple[bytes, int]:
+        """The union of every graph as N-Triples in :func:`kg.serialize.sorted_triples` order
+        (each graph dumped by pyoxigraph, lines sorted as bytes); (text, number of triples)."""
+        graphs = list(self.ox.named_graphs()) + [ox.DefaultGraph()]
+        return sort_ntriples(b"".join(self.ox.dump(format=_NT, from_graph=g) for g in graphs))
 
-        return {(conv(q.subject), conv(q.predicate), conv(q.object))
-                for q in self.ox.quads_for_pattern(None, None, None, None)}
+    def graphs_ntriples(self, graphs: Iterable[str]) -> bytes:
+        """The triples of the named graphs ``graphs`` as N-Triples, one graph after the other."""
+        return b"".join(self.ox.dump(format=_NT, from_graph=ox.NamedNode(g)) for g in graphs)
+
+    def subjects_of_type(self, cls: URIRef) -> set[str]:
+        """IRIs (or blank node ids) of the subjects with ``rdf:type cls`` in any graph."""
+        return {q.subject.value for q in self.ox.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
+                                                                   ox.NamedNode(str(cls)), None)}
 
     def type_triples(self, triples: Optional[set] = None) -> set[tuple]:
         """The ``rdf:type`` statements of the union (or of ``triples``), as rdflib triples."""
@@ -158,16 +159,19 @@ class GraphStore:
 
     def count_instances(self, cls: URIRef) -> int:
         """How many distinct subjects have ``rdf:type cls``."""
-        return len({q.subject for q in self.ox.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
-                                                                 ox.NamedNode(str(cls)), None)})
+        return len(self.subjects_of_type(cls))
 
-    def write_turtle(self, path: Path | str, triples: Optional[set] = None) -> None:
+    def write_turtle(self, path: Path | str, sorted_nt: Optional[bytes] = None) -> int:
         """The union graph as Turtle, in the order of :func:`kg.serialize.sorted_triples` (so the
-        same bytes as a build without a store), written atomically."""
-        ordered = sorted(self.ox_triples() if triples is None else triples, key=_triple_key)
-        data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        same bytes in every kind of build), written atomically; the number of triples.
+        ``sorted_nt`` is :meth:`sorted_ntriples` when the caller has it already."""
+        n = None
+        if sorted_nt is None:
+            sorted_nt, n = self.sorted_ntriples()
+        data = ntriples_to_turtle(sorted_nt)
         with atomic_path(path) as tmp:
             tmp.write_bytes(data)
+        return n if n is not None else sorted_nt.count(b"\n")
 
     def export(self, fmt: str, out: Optional[Path | str] = None) -> bytes:
         """Serialise the store: ``ttl``/``nt``/``jsonld`` as the union graph (sorted), ``nq``/``trig``
@@ -180,7 +184,7 @@ class GraphStore:
             data = ox.serialize(quads, format=rdf_format, prefixes=PREFIXES) if rdf_format != ox.RdfFormat.N_QUADS \
                 else ox.serialize(quads, format=rdf_format)
         else:
-            triples = [ox.Triple(*(to_ox(x) for x in t)) for t in sorted_triples(self.triples())]
+            triples = ox.parse(self.sorted_ntriples()[0], format=_NT)
             kwargs = {"prefixes": PREFIXES} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD) else {}
             data = ox.serialize(triples, format=rdf_format, **kwargs)
         if out is not None:
@@ -189,7 +193,7 @@ class GraphStore:
         return data
 
     def flush(self) -> None:
-        if not self.read_only:
+        if not self.read_only and self.path is not None:
             self.ox.flush()
 
     def __len__(self) -> int:
@@ -198,23 +202,6 @@ class GraphStore:
     def size_on_disk(self) -> int:
         """Bytes used by the store folder."""
         return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
-
-
-_TYPE_RANK = {ox.BlankNode: "B", ox.Literal: "L", ox.NamedNode: "U"}   # BNode < Literal < URIRef
-
-
-def _term_key(x) -> str:
-    """A string that sorts ``x`` where :func:`kg.serialize.sorted_triples` sorts its rdflib term
-    (type name, text, language, datatype; ``\0`` separators keep prefixes first)."""
-    if type(x) is not ox.Literal:
-        return f"{_TYPE_RANK[type(x)]}{x.value}\0\0\0"
-    lang = x.language or ""
-    dt = x.datatype.value
-    return f"L{x.value}\0{lang}\0{'' if lang or dt == _XSD_STRING else dt}\0"
-
-
-def _triple_key(t: ox.Triple) -> str:
-    return _term_key(t.subject) + "\1" + _term_key(t.predicate) + "\1" + _term_key(t.object)
 
 
 def _quad_key(q: ox.Quad) -> tuple:
