@@ -105,43 +105,56 @@ def _decimal(lit) -> Optional[Decimal]:
         return None
 
 
+# the predicates read_view looks at; the rest (offsets, rules, provenance) is skipped unread
+_READ = frozenset([RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, FKG.sourceFile, FKG.mentionedIn,
+                   FKG.crimeType, FKG.amountLost, FKG.amountRecovered, RDF.subject, RDF.predicate,
+                   RDF.object, FKG.text, FKG.inSentence, *_REL_OF])
+
+
 def read_view(triples: Iterable[tuple]) -> KGView:
     """Entities, cases, their relations and the evidence sentence of each relation."""
-    by_p: dict[object, list[tuple]] = defaultdict(list)
+    by_p: dict[object, list[tuple]] = {p: [] for p in _READ}
     types: dict[object, str] = {}
+    rank = {t: i for i, t in enumerate(NODE_TYPES)}
     for s, p, o in triples:
-        by_p[p].append((s, o))
+        pairs = by_p.get(p)
+        if pairs is None:
+            continue
+        pairs.append((s, o))
         if p == RDF.type and o in _TYPE_OF:
             t = _TYPE_OF[o]
-            if s not in types or NODE_TYPES.index(t) < NODE_TYPES.index(types[s]):
+            if s not in types or rank[t] < rank[types[s]]:
                 types[s] = t
-    for pairs in by_p.values():     # the same output whatever order the triples came in
-        pairs.sort(key=lambda so: (str(so[0]), str(so[1])))
-    labels = {s: str(o) for s, o in by_p[RDFS.label] if s in types}
-    pref = {s: str(o) for s, o in by_p[SKOS.prefLabel]}
+
+    def ordered(p, keep=None):
+        """The pairs of ``p`` (whose subject is in ``keep``) in one order whatever order the
+        triples came in: where a later value overwrites an earlier one, the last wins."""
+        pairs = by_p[p] if keep is None else [so for so in by_p[p] if so[0] in keep]
+        return sorted(pairs, key=lambda so: (str(so[0]), str(so[1])))
+
+    labels = {s: str(o) for s, o in ordered(RDFS.label, types)}
     nodes = {str(s): Node(str(s), t, labels.get(s) or _local(s))
              for s, t in sorted(types.items(), key=lambda st: str(st[0]))}
-    for s, o in by_p[SKOS.altLabel]:
-        if str(s) in nodes and str(o) not in nodes[str(s)].alt:
+    for s, o in ordered(SKOS.altLabel, types):
+        if str(o) not in nodes[str(s)].alt:
             nodes[str(s)].alt.append(str(o))
-    source_file = {s: str(o) for s, o in by_p[FKG.sourceFile]}
     articles = {s for s, o in by_p[RDF.type] if o == FKG.Article}
+    source_file = {s: str(o) for s, o in ordered(FKG.sourceFile, articles)}
     for s, o in by_p[FKG.mentionedIn]:
-        if str(s) in nodes and o in articles:
+        if o in articles and s in types:
             nodes[str(s)].articles.append(source_file.get(o, str(o)))
     for n in nodes.values():
         n.alt.sort()
         n.articles = sorted(set(n.articles))
-    for s, o in by_p[FKG.crimeType]:
-        if str(s) in nodes:
-            nodes[str(s)].crime_type = pref.get(o) or _local(o)
+    pref = {s: str(o) for s, o in ordered(SKOS.prefLabel)}
+    for s, o in ordered(FKG.crimeType, types):
+        nodes[str(s)].crime_type = pref.get(o) or _local(o)
     for prop, attr in ((FKG.amountLost, "amount_lost"), (FKG.amountRecovered, "amount_recovered")):
-        for s, o in by_p[prop]:
-            if str(s) in nodes:
-                setattr(nodes[str(s)], attr, _decimal(o))
+        for s, o in ordered(prop, types):
+            setattr(nodes[str(s)], attr, _decimal(o))
     evidence = _evidence(by_p)
     edges = sorted({Edge(str(s), _REL_OF[p], str(o), tuple(evidence.get((s, p, o), ())))
-                    for p in _REL_OF for s, o in by_p[p] if str(s) in nodes and str(o) in nodes},
+                    for p in _REL_OF for s, o in by_p[p] if s in types and o in types},
                    key=lambda e: (e.source, e.relation, e.target))
     return KGView(nodes, edges)
 
@@ -151,7 +164,8 @@ def _evidence(by_p) -> dict[tuple, list[str]]:
     subj = dict(by_p[RDF.subject])
     pred = dict(by_p[RDF.predicate])
     obj = dict(by_p[RDF.object])
-    text = {s: str(o) for s, o in by_p[FKG.text]}
+    sentences = {sent for a, sent in by_p[FKG.inSentence] if a in subj}
+    text = {s: str(o) for s, o in by_p[FKG.text] if s in sentences}
     out: dict[tuple, set[str]] = defaultdict(set)
     for a, sent in by_p[FKG.inSentence]:
         if a in subj and a in pred and a in obj and sent in text:
