@@ -1,6 +1,7 @@
 """p50/p95 latency of every named query (kg/queries/*.rq) on a synthetic graph of ~1 M triples.
 
     .venv/bin/python benchmarks/bench_queries.py [--triples 1000000] [--runs 20] [--work /tmp/kg-bench]
+        [--reuse] [--only NAME ...]
 """
 from __future__ import annotations
 
@@ -32,11 +33,37 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"))
     ap.add_argument("--budget", type=float, default=120.0, help="seconds allowed per query (all runs)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="query the store a previous run left in --work instead of generating it again")
+    ap.add_argument("--only", nargs="+", metavar="NAME", help="run only these named queries")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    nq, store_dir = args.work / "synthetic.nq", args.work / "synthetic-store"
+    store_dir = args.work / f"synthetic-store-{args.triples}"
+    if not (args.reuse and store_dir.is_dir()):
+        make_store(args.work / "synthetic.nq", store_dir, args.triples)
+    store = ox.Store.read_only(str(store_dir))
+    print(f"store {store_dir}: {len(store)} quads")
+    from kg.query import named_queries
+    values = sample_values(store)
+    del store
+    print(f"\n{'query':28s} {'rows':>6s} {'cold':>9s} {'p50':>9s} {'p95':>9s}")
+    for name, q in named_queries().items():
+        if args.only and name not in args.only:
+            continue
+        params = {p.name: SAMPLE.get(p.type, values.get(p.type, "")) for p in q.params if not p.optional}
+        times, rows = time_query(str(store_dir), name, params, args.runs, args.budget)
+        if not times:
+            print(f"{name:28s} stopped after {args.budget:.0f} s without an answer")
+            continue
+        first, rest = times[0], times[1:] or times[:1]
+        print(f"{name:28s} {rows:6d} {first:7.1f}ms {percentile(rest, 50):7.1f}ms {percentile(rest, 95):7.1f}ms"
+              + (f" ({len(rest)} runs)" if len(rest) < args.runs else "") + (f"  params {params}" if params else ""))
+
+
+def make_store(nq: Path, store_dir: Path, min_triples: int) -> None:
+    """Generate the synthetic N-Quads and bulk-load them into an on-disk store."""
     t0 = time.perf_counter()
-    triples, copies = write_nquads(nq, args.triples)
+    triples, copies = write_nquads(nq, min_triples)
     print(f"synthetic graph: {triples} distinct triples ({copies} copies of the real articles), "
           f"generated in {time.perf_counter() - t0:.1f} s")
     shutil.rmtree(store_dir, ignore_errors=True)
@@ -46,19 +73,7 @@ def main() -> None:
     store.flush()
     store.optimize()
     print(f"bulk load into the on-disk store: {time.perf_counter() - t0:.1f} s, {dir_size(store_dir) / 1e6:.0f} MB")
-    from kg.query import named_queries
-    values = sample_values(store)
     del store
-    print(f"\n{'query':28s} {'rows':>6s} {'cold':>9s} {'p50':>9s} {'p95':>9s}")
-    for name, q in named_queries().items():
-        params = {p.name: SAMPLE.get(p.type, values.get(p.type, "")) for p in q.params if not p.optional}
-        times, rows = time_query(str(store_dir), name, params, args.runs, args.budget)
-        if not times:
-            print(f"{name:28s} stopped after {args.budget:.0f} s without an answer")
-            continue
-        first, rest = times[0], times[1:] or times[:1]
-        print(f"{name:28s} {rows:6d} {first:7.1f}ms {percentile(rest, 50):7.1f}ms {percentile(rest, 95):7.1f}ms"
-              + (f" ({len(rest)} runs)" if len(rest) < args.runs else "") + (f"  params {params}" if params else ""))
 
 
 def _child(store_dir: str, name: str, params: dict, runs: int, out) -> None:

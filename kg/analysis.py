@@ -105,55 +105,76 @@ def _decimal(lit) -> Optional[Decimal]:
         return None
 
 
+# Terms as plain strings: rdflib terms compare in Python (``Identifier.__eq__``), which on
+# millions of triples costs more than all the rest; an IRI and a literal never need to be
+# told apart here (subjects are IRIs; literals are only ever read as text).
+_S = {name: str(term) for name, term in (
+    ("type", RDF.type), ("label", RDFS.label), ("pref", SKOS.prefLabel), ("alt", SKOS.altLabel),
+    ("file", FKG.sourceFile), ("mentioned", FKG.mentionedIn), ("crime", FKG.crimeType),
+    ("lost", FKG.amountLost), ("recovered", FKG.amountRecovered), ("subject", RDF.subject),
+    ("predicate", RDF.predicate), ("object", RDF.object), ("text", FKG.text), ("sentence", FKG.inSentence),
+    ("article", FKG.Article))}
+_TYPE_STR = {str(k): v for k, v in _TYPE_OF.items()}
+_REL_STR = {str(k): v for k, v in _REL_OF.items()}
+# the predicates read_view looks at; the rest (offsets, rules, provenance) is skipped unread
+_READ = frozenset([v for k, v in _S.items() if k != "article"] + list(_REL_STR))
+
+
 def read_view(triples: Iterable[tuple]) -> KGView:
     """Entities, cases, their relations and the evidence sentence of each relation."""
-    by_p: dict[object, list[tuple]] = defaultdict(list)
-    types: dict[object, str] = {}
+    by_p: dict[str, list[tuple[str, str]]] = {p: [] for p in _READ}
     for s, p, o in triples:
-        by_p[p].append((s, o))
-        if p == RDF.type and o in _TYPE_OF:
-            t = _TYPE_OF[o]
-            if s not in types or NODE_TYPES.index(t) < NODE_TYPES.index(types[s]):
-                types[s] = t
-    for pairs in by_p.values():     # the same output whatever order the triples came in
-        pairs.sort(key=lambda so: (str(so[0]), str(so[1])))
-    labels = {s: str(o) for s, o in by_p[RDFS.label] if s in types}
-    pref = {s: str(o) for s, o in by_p[SKOS.prefLabel]}
-    nodes = {str(s): Node(str(s), t, labels.get(s) or _local(s))
-             for s, t in sorted(types.items(), key=lambda st: str(st[0]))}
-    for s, o in by_p[SKOS.altLabel]:
-        if str(s) in nodes and str(o) not in nodes[str(s)].alt:
-            nodes[str(s)].alt.append(str(o))
-    source_file = {s: str(o) for s, o in by_p[FKG.sourceFile]}
-    articles = {s for s, o in by_p[RDF.type] if o == FKG.Article}
-    for s, o in by_p[FKG.mentionedIn]:
-        if str(s) in nodes and o in articles:
-            nodes[str(s)].articles.append(source_file.get(o, str(o)))
+        pairs = by_p.get(str(p))
+        if pairs is not None:
+            pairs.append((str(s), str(o)))
+    rank = {t: i for i, t in enumerate(NODE_TYPES)}
+    types: dict[str, str] = {}
+    for s, o in by_p[_S["type"]]:
+        t = _TYPE_STR.get(o)
+        if t is not None and (s not in types or rank[t] < rank[types[s]]):
+            types[s] = t
+
+    def ordered(p: str, keep=None) -> list[tuple[str, str]]:
+        """The pairs of ``p`` (whose subject is in ``keep``) in one order whatever order the
+        triples came in: where a later value overwrites an earlier one, the last wins."""
+        return sorted(by_p[_S[p]] if keep is None else [so for so in by_p[_S[p]] if so[0] in keep])
+
+    labels = dict(ordered("label", types))
+    nodes = {s: Node(s, t, labels.get(s) or _local(s)) for s, t in sorted(types.items())}
+    for s, o in ordered("alt", types):
+        if o not in nodes[s].alt:
+            nodes[s].alt.append(o)
+    articles = {s for s, o in by_p[_S["type"]] if o == _S["article"]}
+    source_file = dict(ordered("file", articles))
+    for s, o in by_p[_S["mentioned"]]:
+        if o in articles and s in types:
+            nodes[s].articles.append(source_file.get(o, o))
     for n in nodes.values():
         n.alt.sort()
         n.articles = sorted(set(n.articles))
-    for s, o in by_p[FKG.crimeType]:
-        if str(s) in nodes:
-            nodes[str(s)].crime_type = pref.get(o) or _local(o)
-    for prop, attr in ((FKG.amountLost, "amount_lost"), (FKG.amountRecovered, "amount_recovered")):
-        for s, o in by_p[prop]:
-            if str(s) in nodes:
-                setattr(nodes[str(s)], attr, _decimal(o))
+    pref = dict(ordered("pref"))
+    for s, o in ordered("crime", types):
+        nodes[s].crime_type = pref.get(o) or _local(o)
+    for prop, attr in (("lost", "amount_lost"), ("recovered", "amount_recovered")):
+        for s, o in ordered(prop, types):
+            setattr(nodes[s], attr, _decimal(o))
     evidence = _evidence(by_p)
-    edges = sorted({Edge(str(s), _REL_OF[p], str(o), tuple(evidence.get((s, p, o), ())))
-                    for p in _REL_OF for s, o in by_p[p] if str(s) in nodes and str(o) in nodes},
+    edges = sorted({Edge(s, rel, o, tuple(evidence.get((s, p, o), ())))
+                    for p, rel in _REL_STR.items() for s, o in by_p[p] if s in types and o in types},
                    key=lambda e: (e.source, e.relation, e.target))
     return KGView(nodes, edges)
 
 
 def _evidence(by_p) -> dict[tuple, list[str]]:
     """(subject, predicate, object) → the texts of the sentences that assert it."""
-    subj = dict(by_p[RDF.subject])
-    pred = dict(by_p[RDF.predicate])
-    obj = dict(by_p[RDF.object])
-    text = {s: str(o) for s, o in by_p[FKG.text]}
+    subj = dict(by_p[_S["subject"]])
+    pred = dict(by_p[_S["predicate"]])
+    obj = dict(by_p[_S["object"]])
+    in_sentence = by_p[_S["sentence"]]
+    sentences = {sent for a, sent in in_sentence if a in subj}
+    text = {s: o for s, o in by_p[_S["text"]] if s in sentences}
     out: dict[tuple, set[str]] = defaultdict(set)
-    for a, sent in by_p[FKG.inSentence]:
+    for a, sent in in_sentence:
         if a in subj and a in pred and a in obj and sent in text:
             out[(subj[a], pred[a], obj[a])].add(text[sent])
     return {k: sorted(v) for k, v in out.items()}
