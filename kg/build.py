@@ -10,6 +10,7 @@ import os
 import re
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
@@ -145,7 +146,8 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
         graphs = _build_store(articles, store, report, pipeline, jobs, scheduler, progress)
     else:
         graphs = _collect(articles, report, pipeline, jobs, scheduler, progress)
-    # "extract": waiting for (or running) the extraction; "load": the parent loading the store
+    # "extract": running (or waiting for) the extraction, the store written meanwhile on its own
+    # thread; "load": waiting for that thread to finish after the last article
     report.phases["extract"] = time.perf_counter() - t0 - report.phases["read"] - report.phases.get("load", 0.0)
     if "load" in report.phases:
         report.phases["load"] = report.phases.pop("load")     # listed after extract
@@ -210,19 +212,14 @@ def _scheme_ntriples() -> bytes:
     return ox.serialize([ox.Triple(*map(to_ox, t)) for t in _scheme_triples()], format=ox.RdfFormat.N_TRIPLES)
 
 
-def _put(gs, graph: str, outcome, report: BuildReport) -> bool:
-    """Load one article's N-Triples into its graph (one transaction); an article whose triples
-    pyoxigraph rejects is skipped with the reason, like one that failed to extract."""
-    t = time.perf_counter()
+def _load(gs, graph: str, outcome) -> Optional[str]:
+    """Load one article's N-Triples into its graph (one transaction); why pyoxigraph rejected
+    them, or None. Runs on the store's writer thread."""
     try:
         gs.put_article(graph, outcome.ntriples)
     except SyntaxError as e:
-        report.articles -= 1
-        report.skipped.append((outcome.path, f"its triples are not valid RDF ({e}); please report it with this file"))
-        return False
-    finally:
-        report.phases["load"] = report.phases.get("load", 0.0) + time.perf_counter() - t
-    return True
+        return f"its triples are not valid RDF ({e}); please report it with this file"
+    return None
 
 
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
@@ -245,11 +242,23 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     scheme = _scheme_ntriples()
     gs.put_scheme(scheme)
     graphs = [split_special(scheme), split_special(gs.graphs_ntriples(unchanged))]
-    for outcome in _extract(todo, report, pipeline, jobs, scheduler, progress):
-        g = str(article_iri(outcome.article_id))
-        if _put(gs, g, outcome, report):
+    # The store is written on a thread of its own: pyoxigraph releases the GIL while it loads,
+    # so storing one article overlaps extracting the next (on another core). Articles are
+    # loaded one by one, in order, each in one transaction; results are read back in order.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store") as writer:
+        loads = [(outcome, writer.submit(_load, gs, str(article_iri(outcome.article_id)), outcome))
+                 for outcome in _extract(todo, report, pipeline, jobs, scheduler, progress)]
+        t = time.perf_counter()
+        for outcome, done in loads:
+            error = done.result()
+            g = str(article_iri(outcome.article_id))
+            if error is not None:
+                report.articles -= 1
+                report.skipped.append((outcome.path, error))
+                continue
             (report.updated if g in stored else report.added).append(g)
             graphs.append(_parts(outcome))
+        report.phases["load"] = time.perf_counter() - t      # waiting for the writer after extraction
     report.unchanged = unchanged
     report.articles += len(unchanged)
     gs.flush()
