@@ -82,6 +82,8 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=20.0)
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"))
     ap.add_argument("--no-profile", action="store_true")
+    ap.add_argument("--modes", default="plain,store",
+                    help="builds to measure: plain (kg.ttl only), store (--store DIR), comma-separated")
     ap.add_argument("--validate", action="store_true", help="include the SHACL check (slow on large graphs)")
     args = ap.parse_args()
     corpus = args.work / "corpus"
@@ -93,19 +95,24 @@ def main() -> None:
     print(f"jieba.cut (accurate, 1 process): {js:.1f} s = {jieba_mbs:.2f} MB/s")
     validate = [] if args.validate else ["--no-validate"]
     for jobs in (1, 2):
-        out, store = args.work / f"out{jobs}", args.work / f"store{jobs}"
-        shutil.rmtree(store, ignore_errors=True)
-        secs, peak, log = run_measured([KG, "build", str(corpus), "--out", str(out), "--no-html", "--jobs", str(jobs),
-                                        "--store", str(store), *validate])
-        rate = mb / secs
-        print(f"kg build --jobs {jobs} --store: {secs:.1f} s = {rate:.3f} MB/s, ratio to jieba {rate / jieba_mbs:.3f}, "
-              f"peak memory {peak / 2**20:.0f} MiB, store {dir_size(store) / 1e6:.0f} MB on disk, "
-              f"kg.ttl {(out / 'kg.ttl').stat().st_size / 1e6:.0f} MB")
-        # phases: extract = extraction and triples (in the workers with --jobs 2, the parent waiting),
-        # load = the parent loading the store, sort = ordering the N-Triples, write = Turtle out
-        print("   " + " / ".join(line for line in log.splitlines() if line.startswith(("Time:", "Triples:"))))
-        if jobs == 1:
-            again(args, corpus, store, validate)
+        for mode in args.modes.split(","):
+            out, store = args.work / f"out{jobs}{mode}", args.work / f"store{jobs}"
+            shutil.rmtree(store, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            extra = ["--store", str(store)] if mode == "store" else []
+            secs, peak, log = run_measured([KG, "build", str(corpus), "--out", str(out), "--no-html", "--jobs", str(jobs),
+                                            *extra, *validate])
+            rate = mb / secs
+            where = f", store {dir_size(store) / 1e6:.0f} MB on disk" if mode == "store" else ""
+            print(f"kg build --jobs {jobs}{' --store' if mode == 'store' else ''}: {secs:.1f} s = {rate:.3f} MB/s, "
+                  f"ratio to jieba {rate / jieba_mbs:.3f}, peak memory {peak / 2**20:.0f} MiB{where}, "
+                  f"kg.ttl {(out / 'kg.ttl').stat().st_size / 1e6:.0f} MB")
+            # phases: extract = extraction and triples (in the workers with --jobs 2, the parent waiting;
+            # with --store the store is written meanwhile on a thread), load = waiting for the store
+            # after the last article, sort = ordering the N-Triples, write = Turtle out
+            print("   " + " / ".join(line for line in log.splitlines() if line.startswith(("Time:", "Triples:"))))
+            if jobs == 1 and mode == "store":
+                again(args, corpus, store, validate)
     if not args.no_profile:
         print("\nprofile of one process extracting 40 articles:\n" + profile_extraction(files))
 
