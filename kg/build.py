@@ -13,7 +13,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from .errors import KGError
 from .ingest import iter_input_files, read_article
@@ -266,9 +266,23 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     return graphs
 
 
-_TYPE_LINE = re.compile(rb"<([^<>\n]*)> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> "
-                        rb"<https://w3id\.org/fraudkg/ontology#(" + "|".join((*ENTITY_TYPES, "Case", "NewsItem")).encode()
-                        + rb")> \.\n")
+_TYPE_TAIL = b"> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/fraudkg/ontology#"
+_TYPE_LINE = re.compile(rb"<([^<>\n]*)" + re.escape(_TYPE_TAIL) + rb"(" + "|".join((*ENTITY_TYPES, "Case", "NewsItem")).encode()
+                        + rb")> \.")
+
+
+def _type_lines(ntriples: bytes) -> Iterator[re.Match]:
+    """The ``rdf:type fkg:…`` lines of N-Triples, found by their fixed middle part (a regular
+    expression scanning every ``<`` of a few hundred MB takes 20 s; ``bytes.find`` well under 1)."""
+    pos = ntriples.find(_TYPE_TAIL)
+    while pos != -1:
+        start = ntriples.rfind(b"\n", 0, pos) + 1
+        end = ntriples.find(b"\n", pos)
+        end = len(ntriples) if end == -1 else end
+        m = _TYPE_LINE.fullmatch(ntriples, start, end)
+        if m:
+            yield m
+        pos = ntriples.find(_TYPE_TAIL, end)
 
 
 def summarize(ntriples: bytes, report: BuildReport) -> None:
@@ -277,7 +291,7 @@ def summarize(ntriples: bytes, report: BuildReport) -> None:
     seen: dict[bytes, str] = {}
     rank = {t: i for i, t in enumerate(ENTITY_TYPES)}
     cases = items = 0
-    for m in _TYPE_LINE.finditer(ntriples):
+    for m in _type_lines(ntriples):
         t = m.group(2).decode()
         if t == "Case":
             cases += 1
