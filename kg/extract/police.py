@@ -159,8 +159,8 @@ class UnitParser:
         pos = refs[idx].end
         while True:
             found = self._sub_at(text, pos, places, after_unit=True)
-            if not found:
-                return
+            if not found or (refs[idx].kind == "sub" and found[1].endswith(("派出所", "分局"))):
+                return          # a station is a bureau's, never a squad's (大队会同城关派出所)
             end, sub, code = found
             refs.append(Ref(pos, end, "sub", parent=refs[idx], sub=sub, jurisdiction=code, rule="unit.sub.chain"))
             idx, pos = len(refs) - 1, end
@@ -176,6 +176,8 @@ class UnitParser:
                 if pos < reach:
                     continue
                 found = self._sub_at(text, pos, places, after_unit=False)
+                if found and n == 2 and pos - 1 >= reach and self._longer_name(text, pos - 1, m.end(), places):
+                    pos, found = pos - 1, self._sub_at(text, pos - 1, places, after_unit=False)
                 if found and found[0] == m.end() and text[pos:pos + 2] not in GENERIC_NAMES:
                     place = self.place_before(text, pos, places)
                     start = place[0] if place else pos
@@ -189,6 +191,20 @@ class UnitParser:
                     taken.extend((r.start, r.end) for r in refs[-1:] + [refs[-1]])
                     taken.append((start, found[0]))
                     break
+
+    def _longer_name(self, text: str, pos: int, end: int, places) -> bool:
+        """Whether a station's name is the three characters from ``pos`` rather than the last
+        two (观音桥派出所, not 音桥): words start at ``pos`` and not one later (会同|城关,
+        所长|方岩, 时|松陵 keep two), and no place ends at its first character (永康方岩)."""
+        from ..segment import pos_tokenize
+        if pos + 1 in places:
+            return False
+        lo = max(0, pos - 3)
+        bounds = {lo + s for _, _, s, _ in pos_tokenize(text[lo:pos + 3])}
+        if pos not in bounds or pos + 1 in bounds:
+            return False
+        found = self._sub_at(text, pos, places, after_unit=False)
+        return found is not None and found[0] == end and text[pos:pos + 2] not in GENERIC_NAMES
 
     # ------------------------------------------------------------ home city
     def item_votes(self, doc: Doc, refs: Optional[list[Ref]] = None,
