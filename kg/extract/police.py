@@ -47,6 +47,7 @@ class UnitParser:
         self.kinds_at = _by_first(self.kinds, lambda k: k)
         self.homes = HomeCities(self.item_votes, self.gaz, resources.items)
         self._votes: dict[tuple, Votes] = {}
+        self._bounds: dict[str, frozenset[int]] = {}    # word starts of short windows (station names)
 
     # ------------------------------------------------------------ places in the item
     def places(self, doc: Doc) -> dict[int, tuple[int, str]]:
@@ -196,15 +197,21 @@ class UnitParser:
         """Whether a station's name is the three characters from ``pos`` rather than the last
         two (观音桥派出所, not 音桥): words start at ``pos`` and not one later (会同|城关,
         所长|方岩, 时|松陵 keep two), and no place ends at its first character (永康方岩)."""
-        from ..segment import pos_tokenize
-        if pos + 1 in places:
-            return False
-        lo = max(0, pos - 3)
-        bounds = {lo + s for _, _, s, _ in pos_tokenize(text[lo:pos + 3])}
-        if pos not in bounds or pos + 1 in bounds:
+        if pos + 1 in places or text[pos:pos + 2] in GENERIC_NAMES:
             return False
         found = self._sub_at(text, pos, places, after_unit=False)
-        return found is not None and found[0] == end and text[pos:pos + 2] not in GENERIC_NAMES
+        if found is None or found[0] != end:
+            return False
+        lo = max(0, pos - 3)
+        window = text[lo:pos + 3]
+        bounds = self._bounds.get(window)
+        if bounds is None:
+            from ..segment import tokenize
+            bounds = frozenset(s for _, s, _ in tokenize(window))
+            if len(self._bounds) > 4096:
+                self._bounds.clear()
+            self._bounds[window] = bounds
+        return pos - lo in bounds and pos - lo + 1 not in bounds
 
     # ------------------------------------------------------------ home city
     def item_votes(self, doc: Doc, refs: Optional[list[Ref]] = None,
