@@ -146,3 +146,20 @@ def test_organizations_a_person_name_at_the_start_still_blocks(kg_resources, doc
     text = "陈某公司的账户被冻结。"
     person = Mention(0, 2, "陈某", "Suspect", "person.test", "Suspect/t/陈某")
     assert "陈某公司" not in _orgs_of_doc(_run(kg_resources, doc_of(text, mentions=(person,))))
+
+
+def test_organizations_a_person_name_misread_inside_a_company_does_not_drop_it(kg_resources, doc_of):
+    text = "他以杭州某信息服务有限公司的名义招揽客户。"
+    place = Mention(2, 4, "杭州", "Place", "place.gazetteer.short", "Place/330100", (("code", "330100"),))
+    misread = Mention(3, 5, "州某", "Suspect", "person.test", "Suspect/t/州某")
+    assert "杭州某信息服务有限公司" in _orgs_of_doc(_run(kg_resources, doc_of(text, mentions=(place, misread))))
+
+
+def test_organizations_verb_of_cooperation_is_not_part_of_the_name(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("巡特警大队积极配合卫生局开展整治行动。", home_city="Place/330782"))
+    assert set(_orgs_of_doc(doc)) == {"义乌市卫生局"}
+
+
+def test_organizations_association_of_an_ordinary_word_is_no_name(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("警方会同税务部门和行业协会加强宣传。"))
+    assert not _orgs_of_doc(doc)

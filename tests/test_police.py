@@ -159,3 +159,9 @@ def test_police_sub_unit_is_named_under_each_full_name_of_its_branch(run_article
     res = run_article("杭州市西湖区公安分局刑侦大队破获一起诈骗案。\n")
     ent = res.docs[0].entity("PoliceUnit/杭州市公安局西湖区分局刑侦大队")
     assert {"杭州市公安局西湖分局刑侦大队", "杭州市西湖区公安分局刑侦大队"} <= ent.aliases
+
+
+def test_police_department_of_a_provincial_department_named_a_bureau(run_article):
+    res = run_article("浙江省公安厅经侦局负责人介绍了全省打击非法集资的情况。\n")
+    assert "PoliceUnit/浙江省公安厅经侦局" in _units(res)
+    assert ("浙江省公安厅经侦局", "浙江省公安厅") in _links(res, "partOf")

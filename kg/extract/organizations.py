@@ -28,6 +28,7 @@ from . import register
 
 HAN_RUN = 30
 STOP = re.compile(r"与|和|及|、|联合|会同|协调|携手|走进|来到|前往|联系|邀请|通过|经过|根据|依托|组织|召开|成立|"
+                  r"配合|协助|协同|联手|走访|督促|移交|移送|通知|告知|致电|"
                   r"到|在|向|对|由|是|为|被|将|把|等|同|据|了|日|讯|的|从|给|让|接到|称|于|或|属|并|也|还|即|"
                   r"请|个|家|张|笔|位|名|有|去|往|至|以|用|让|当|和")
 OPERATORS = {"电信": "中国电信", "移动": "中国移动", "联通": "中国联通", "广电": "中国广电"}
@@ -90,15 +91,15 @@ def make_organizations(resources):
 
 def _annotate(doc: Doc, t: _Tables) -> Doc:
     blocked = [(m.start, m.end) for m in doc.mentions if m.label == "PoliceUnit"]
-    # a person's name reaching out of an organisation's last characters (分公司某…) is a misreading
-    # of that name, not a reason to drop it
+    # a person's name that does not cover an organisation's start (分公司某…, 西安某养老…) is a
+    # misreading of that name, not a reason to drop it
     people = [(m.start, m.end) for m in doc.mentions if m.label in ("Victim", "Suspect", "PoliceOfficer")]
     places = [(m.start, m.end) for m in doc.mentions if m.label == "Place"]
     found = _known(doc.text, t, places) + _operators(doc) + _by_suffix(doc, t, places)
     chosen: list[_Org] = []
     for org in sorted(found, key=lambda o: (-(o.end - o.start), o.start)):
         if any(s < org.end and org.start < e for s, e in blocked) or \
-                any(s <= org.start < e or org.start <= s and e <= org.end for s, e in people):
+                any(s <= org.start < e for s, e in people):
             continue
         if IMPERSONATED.search(doc.text, max(0, org.start - 4), org.start):
             continue

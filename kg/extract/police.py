@@ -156,10 +156,19 @@ class UnitParser:
                 return pos + n + len(kind), name + kind, None if kind == "派出所" else code
         return None
 
+    def _bureau_dept(self, text: str, pos: int) -> Optional[tuple[int, str, None]]:
+        """A department of the ministry or a provincial department named a 局 (公安厅刑侦局)."""
+        for dept, canon in self.depts_at.get(text[pos:pos + 1], ()):
+            if text.startswith(dept, pos) and text[pos + len(dept):pos + len(dept) + 1] == "局":
+                return pos + len(dept) + 1, canon + "局", None
+        return None
+
     def _subs(self, text: str, idx: int, refs: list[Ref], places) -> None:
         pos = refs[idx].end
         while True:
             found = self._sub_at(text, pos, places, after_unit=True)
+            if not found and refs[idx].kind in ("ministry", "province"):
+                found = self._bureau_dept(text, pos)
             if not found or (refs[idx].kind == "sub" and found[1].endswith(("派出所", "分局"))):
                 return          # a station is a bureau's, never a squad's (大队会同城关派出所)
             end, sub, code = found
