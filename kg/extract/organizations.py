@@ -15,6 +15,9 @@ Passes over the item, longest names first, none inside a police unit, a person o
 4. the other items of a list that holds one of those and is closed by a kind of body
    (``XX大学、YY、ZZ等高校和企业``), as printed.
 
+A body the caller pretends to be (``自称“XX局工作人员”``, ``冒充…``) is no party to the story;
+an indefinite ``<place>一商贸公司`` names no company.
+
 Keys are ``Organization/<canonical name>``.
 """
 from __future__ import annotations
