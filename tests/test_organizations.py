@@ -110,3 +110,56 @@ def test_organizations_list_without_a_kind_of_body_is_not_enough(kg_resources, d
 def test_organizations_bare_rural_bank_takes_the_home_city(run_article):
     got = _orgs(run_article("杭州市公安局会同农商银行开展反诈宣传。\n", PIPE))
     assert "杭州农商银行" in got and "农商银行" in got["杭州农商银行"]
+
+
+def test_organizations_bank_branch_named_after_a_city_with_a_stop_character(kg_resources, doc_of):
+    text = "民警联系工商银行张家口桥东支行冻结账户。"
+    place = Mention(8, 11, "张家口", "Place", "place.gazetteer.short", "Place/130700", (("code", "130700"),))
+    orgs = _orgs_of_doc(_run(kg_resources, doc_of(text, mentions=(place,))))
+    assert set(orgs) == {"中国工商银行张家口桥东支行"}
+
+
+def test_organizations_body_the_caller_pretends_to_be_is_not_a_party(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("对方自称“市税务局工作人员”，要求她缴纳保证金。"))
+    assert not _orgs_of_doc(doc)
+
+
+def test_organizations_airline_known_by_its_short_name(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("民警当场拨打南方航空官方客服电话核实航班。"))
+    assert set(_orgs_of_doc(doc)) == {"中国南方航空"}
+
+
+def test_organizations_an_unnamed_company_of_a_district_is_not_named(kg_resources, doc_of):
+    text = "余杭区一科技公司的出纳被骗。"
+    place = Mention(0, 3, "余杭区", "Place", "place.gazetteer.full", "Place/330110", (("code", "330110"),))
+    assert not _orgs_of_doc(_run(kg_resources, doc_of(text, mentions=(place,))))
+
+
+def test_organizations_a_person_name_overlapping_the_end_does_not_drop_it(kg_resources, doc_of):
+    text = "民警锁定中国电信余杭分公司营业厅的临时员工。"
+    misread = Mention(12, 14, "司营", "Suspect", "person.test", "Suspect/t/司营")   # 分公|司营|业厅
+    orgs = _orgs_of_doc(_run(kg_resources, doc_of(text, mentions=(misread,))))
+    assert "中国电信余杭分公司" in orgs
+
+
+def test_organizations_a_person_name_at_the_start_still_blocks(kg_resources, doc_of):
+    text = "陈某公司的账户被冻结。"
+    person = Mention(0, 2, "陈某", "Suspect", "person.test", "Suspect/t/陈某")
+    assert "陈某公司" not in _orgs_of_doc(_run(kg_resources, doc_of(text, mentions=(person,))))
+
+
+def test_organizations_a_person_name_misread_inside_a_company_does_not_drop_it(kg_resources, doc_of):
+    text = "他以杭州某信息服务有限公司的名义招揽客户。"
+    place = Mention(2, 4, "杭州", "Place", "place.gazetteer.short", "Place/330100", (("code", "330100"),))
+    misread = Mention(3, 5, "州某", "Suspect", "person.test", "Suspect/t/州某")
+    assert "杭州某信息服务有限公司" in _orgs_of_doc(_run(kg_resources, doc_of(text, mentions=(place, misread))))
+
+
+def test_organizations_verb_of_cooperation_is_not_part_of_the_name(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("巡特警大队积极配合卫生局开展整治行动。", home_city="Place/330782"))
+    assert set(_orgs_of_doc(doc)) == {"义乌市卫生局"}
+
+
+def test_organizations_association_of_an_ordinary_word_is_no_name(kg_resources, doc_of):
+    doc = _run(kg_resources, doc_of("警方会同税务部门和行业协会加强宣传。"))
+    assert not _orgs_of_doc(doc)

@@ -109,3 +109,36 @@ def test_places_given_name_after_a_surname_is_no_place(run_article):
     assert "Place/330700" in got and "Place/330784" not in got
     got = _places(run_article("市委提出建设平安义乌,市公安局全力推进。\n", ("places",)))
     assert "Place/330782" in got                        # 安 ends 平安 here, it is no surname
+
+
+def test_places_city_name_before_a_station_is_no_place(run_article):
+    got = _places(run_article("家住青羊区的刘先生赶到新乡派出所报警。\n", ("places",)))
+    assert "Place/410700" not in got and "Place/410721" not in got
+
+
+def test_places_name_opening_a_known_organisation_is_no_place(kg_resources):
+    from kg.extract.places import PlaceRules, find_places
+    rules = PlaceRules(kg_resources)
+    text = "他在新乡银行办理转账。"
+    assert any(h.code == "410700" for h in find_places(text, kg_resources.gazetteer, rules))
+    rules.org_names = {"新乡": ("新乡银行",)}          # as if the table listed such a bank
+    assert not find_places(text, kg_resources.gazetteer, rules)
+
+
+def test_places_district_after_a_city_bureau_belongs_to_that_city(run_article):
+    got = _places(run_article("包头市民李先生报警后，武汉市公安局青山分局迅速立案。\n", ("places",)))
+    assert "Place/420107" in got and "Place/150204" not in got
+
+
+def test_places_repeated_name_keeps_the_meaning_it_had(run_article):
+    got = _places(run_article("包头市民李先生报警后，武汉市公安局青山分局迅速立案。据悉，嫌疑人住在青山区。\n",
+                              ("places",)))
+    assert got.get("Place/420107", set()) >= {"青山", "青山区"} and "Place/150204" not in got
+
+
+def test_places_namesake_county_carries_its_city_in_an_alias(run_article):
+    res = run_article("包头市青山区一名市民被骗。宾阳县警方提醒市民。\n", ("places",))
+    qingshan = res.docs[0].entity("Place/150204")
+    binyang = res.docs[0].entity("Place/450126")
+    assert "包头市青山区" in qingshan.aliases
+    assert not any(a.endswith("宾阳县") and a != "宾阳县" for a in binyang.aliases)

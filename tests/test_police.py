@@ -118,3 +118,50 @@ def test_police_district_bureau_is_a_branch_only_when_written_so(run_article):
     assert f"PoliceUnit/{key}" in _units(own) and f"PoliceUnit/{key}" in _units(branch)
     assert (key, "重庆市公安局") not in _links(own, "partOf")
     assert (key, "重庆市公安局") in _links(branch, "partOf")
+
+
+def test_police_station_name_of_three_characters_is_kept_whole(run_article):
+    res = run_article("九龙坡区公安分局通报：事主随后到石桥铺派出所报警，民警立即止付。\n")
+    units = set(_units(res))
+    assert "PoliceUnit/重庆市公安局九龙坡区分局石桥铺派出所" in units
+    assert not any(k.endswith("/重庆市公安局九龙坡区分局桥铺派出所") for k in units)
+
+
+def test_police_station_after_a_verb_keeps_two_characters(run_article):
+    res = run_article("涪陵区公安分局刑侦大队会同李渡派出所开展侦查。\n")
+    units = set(_units(res))
+    assert "PoliceUnit/重庆市公安局涪陵区分局李渡派出所" in units
+    assert not any("会同" in k or "同李渡" in k for k in units)
+
+
+def test_police_criminal_police_squad_is_a_sub_unit(run_article):
+    res = run_article("绍兴市公安局刑警支队近日破获一起跨境诈骗案。\n")
+    assert "PoliceUnit/绍兴市公安局刑警支队" in _units(res)
+    assert ("绍兴市公安局刑警支队", "绍兴市公安局") in _links(res, "partOf")
+
+
+def test_police_bare_squad_joins_the_bureau_named_before_it_in_its_sentence(run_article):
+    res = run_article("嘉善县公安局刑侦大队曾办理一起类似案件。另一起案件中，平湖市公安局接报后，"
+                      "刑侦大队迅速出击抓获嫌疑人。\n")
+    units = _units(res)
+    assert units["PoliceUnit/平湖市公安局刑侦大队"] == {"刑侦大队"}
+    assert units["PoliceUnit/嘉善县公安局刑侦大队"] == {"刑侦大队"}
+
+
+def test_police_branch_after_a_city_bureau_is_that_citys_district(run_article):
+    res = run_article("包头市民李先生被骗后报警。武汉市公安局青山分局抓获嫌疑人两名。\n")
+    units = set(_units(res))
+    assert "PoliceUnit/武汉市公安局青山区分局" in units
+    assert not any("包头市公安局青山" in k for k in units)
+
+
+def test_police_sub_unit_is_named_under_each_full_name_of_its_branch(run_article):
+    res = run_article("杭州市西湖区公安分局刑侦大队破获一起诈骗案。\n")
+    ent = res.docs[0].entity("PoliceUnit/杭州市公安局西湖区分局刑侦大队")
+    assert {"杭州市公安局西湖分局刑侦大队", "杭州市西湖区公安分局刑侦大队"} <= ent.aliases
+
+
+def test_police_department_of_a_provincial_department_named_a_bureau(run_article):
+    res = run_article("浙江省公安厅经侦局负责人介绍了全省打击非法集资的情况。\n")
+    assert "PoliceUnit/浙江省公安厅经侦局" in _units(res)
+    assert ("浙江省公安厅经侦局", "浙江省公安厅") in _links(res, "partOf")

@@ -12,6 +12,7 @@ from typing import Optional
 
 from ..model import Doc, Entity, Link, Mention
 from .homecity import MUNICIPALITIES, city_of
+from .places import qualified_names
 
 STATION_KINDS = ("派出所", "警务站", "警务室", "中队", "大队")
 
@@ -91,13 +92,25 @@ def _local_place(doc: Doc, r: Ref, places, home: Optional[str], gaz) -> Optional
 def _context_unit(r: Ref, done: list[Ref]) -> Optional[Ref]:
     """The bureau or branch a bare sub-unit belongs to: the nearest one named before it,
     else the first one named after it (an item is usually about one unit)."""
-    units = [p for p in done if p.kind in ("bureau", "branch", "police") and p.name and not p.remote
-             and "公安局" in p.name]
+    units = _units_of(done)
     before = [p for p in units if p.start < r.start]
     if before:
         return max(before, key=lambda p: p.start)
     after = [p for p in units if p.start > r.start]
     return min(after, key=lambda p: p.start) if after else None
+
+
+def _sentence_unit(doc: Doc, r: Ref, done: list[Ref]) -> Optional[Ref]:
+    """The bureau or branch named last before a bare sub-unit in its own sentence
+    (澧县公安局接报后，刑侦大队…): it is that unit's, whatever unit the item named before."""
+    sent = doc.sentence_at(r.start)
+    units = [p for p in _units_of(done) if sent.start <= p.start < r.start]
+    return max(units, key=lambda p: p.start) if units else None
+
+
+def _units_of(done: list[Ref]) -> list[Ref]:
+    return [p for p in done if p.kind in ("bureau", "branch", "police") and p.name and not p.remote
+            and "公安局" in p.name]
 
 
 def _canon(doc: Doc, r: Ref, gaz, home, places, done: list[Ref]):
@@ -125,6 +138,8 @@ def _canon(doc: Doc, r: Ref, gaz, home, places, done: list[Ref]):
         # 市交巡警总队 is the city bureau's: link it to that bureau, named or not
         implied = Ref(r.start, r.start, "bureau", place=got[1], name=got[0], jurisdiction=got[1])
         return got[0] + r.sub, r.jurisdiction, {text[r.start:r.end]}, implied
+    if parent is None and not r.sub.endswith(("支队", "总队")):
+        parent = _sentence_unit(doc, r, done)   # a 支队 is a city's: the county named before is not its
     if parent is None:
         same = next((p for p in done if p.sub == r.sub and p.name), None)
         if same is not None:
@@ -175,7 +190,12 @@ def resolve_units(doc: Doc, refs: list[Ref], gaz, home: Optional[str], places) -
         surface = doc.text[r.start:r.end]
         q = qualified.get(id(r.parent), "") + surface if r.parent is not None else surface
         qualified[id(r)] = name if r.bare and r.kind != "sub" else q
-        out.unit(r, name, _aliases(r, name, surface, q, aliases))
+        own = _aliases(r, name, surface, q, aliases)
+        if r.kind == "sub" and parent is not None and name == parent.name + r.sub:
+            # 南京市公安局鼓楼分局刑警大队: the sub-unit under each full name of its unit
+            up = out.entities.get(f"PoliceUnit/{parent.name}")
+            own |= {a + r.sub for a in (up.aliases if up else ()) if "公安" in a} - {name}
+        out.unit(r, name, own)
         if parent is not None and parent.name and parent.name != name:
             if parent not in done and parent is not r.parent:
                 out.unit_entity(parent.name, parent.jurisdiction, r.start)
@@ -227,7 +247,8 @@ class _Out:
         self.link(pos, name, "jurisdiction", f"Place/{code}", "unit.jurisdiction")
         if f"Place/{code}" not in self.known_places:
             d = self.gaz.get(code)
-            self.entity(Entity(f"Place/{code}", "Place", d.name, frozenset(), (("code", d.code), ("level", d.level))))
+            self.entity(Entity(f"Place/{code}", "Place", d.name, frozenset(qualified_names(self.gaz, code)),
+                               (("code", d.code), ("level", d.level))))
 
     def doc(self) -> Doc:
         return self.d.add(mentions=self.mentions, entities=list(self.entities.values()), links=_dedup(self.links))

@@ -15,6 +15,9 @@ Passes over the item, longest names first, none inside a police unit, a person o
 4. the other items of a list that holds one of those and is closed by a kind of body
    (``XX大学、YY、ZZ等高校和企业``), as printed.
 
+A body the caller pretends to be (``自称“XX局工作人员”``, ``冒充…``) is no party to the story;
+an indefinite ``<place>一商贸公司`` names no company.
+
 Keys are ``Organization/<canonical name>``.
 """
 from __future__ import annotations
@@ -28,6 +31,7 @@ from . import register
 
 HAN_RUN = 30
 STOP = re.compile(r"与|和|及|、|联合|会同|协调|携手|走进|来到|前往|联系|邀请|通过|经过|根据|依托|组织|召开|成立|"
+                  r"配合|协助|协同|联手|走访|督促|移交|移送|通知|告知|致电|"
                   r"到|在|向|对|由|是|为|被|将|把|等|同|据|了|日|讯|的|从|给|让|接到|称|于|或|属|并|也|还|即|"
                   r"请|个|家|张|笔|位|名|有|去|往|至|以|用|让|当|和")
 OPERATORS = {"电信": "中国电信", "移动": "中国移动", "联通": "中国联通", "广电": "中国广电"}
@@ -38,7 +42,10 @@ LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,20}、)+[\u4e00-\u9fff]{2,20})等(?:[^
 QUALIFIERS = {"我市": "市", "本市": "市", "该市": "市", "我省": "省", "本省": "省",
               "我区": "区", "该区": "区", "本区": "区", "我县": "县", "该县": "县", "本县": "县"}
 NOT_NAME_POS = frozenset("vpcdufrxyeoqz")          # jieba flags that do not start a name
-BRANCH = re.compile(r"([\u4e00-\u9fff]{1,10}?)(支行|分行|分理处|储蓄所|分公司)(营业部)?")
+BRANCH = re.compile(r"\n?([\u4e00-\u9fff]{1,10}?)(支行|分行|分理处|储蓄所|分公司)(营业部)?")
+# a body the caller pretends to be (自称“XX检察院检察官”, 冒充社保局): not a party to the story
+IMPERSONATED = re.compile(r"(?:自称|冒充|假冒|假扮|伪装成|谎称)[是为]?[“\"「『]?$")
+COMPANY_TAIL = re.compile(r"(?:股份)?有限公司|公司|集团")
 
 
 @dataclass(frozen=True)
@@ -86,17 +93,23 @@ def make_organizations(resources):
 
 
 def _annotate(doc: Doc, t: _Tables) -> Doc:
-    blocked = [(m.start, m.end) for m in doc.mentions if m.label in ("PoliceUnit", "Victim", "Suspect", "PoliceOfficer")]
-    found = _known(doc.text, t) + _operators(doc) + _by_suffix(doc, t)
+    blocked = [(m.start, m.end) for m in doc.mentions if m.label == "PoliceUnit"]
+    # a person's name that does not cover an organisation's start (分公司某…, 西安某养老…) is a
+    # misreading of that name, not a reason to drop it
+    people = [(m.start, m.end) for m in doc.mentions if m.label in ("Victim", "Suspect", "PoliceOfficer")]
+    places = [(m.start, m.end) for m in doc.mentions if m.label == "Place"]
+    found = _known(doc.text, t, places) + _operators(doc) + _by_suffix(doc, t, places)
     chosen: list[_Org] = []
     for org in sorted(found, key=lambda o: (-(o.end - o.start), o.start)):
-        if any(s < org.end and org.start < e for s, e in blocked):
+        if any(s < org.end and org.start < e for s, e in blocked) or \
+                any(s <= org.start < e for s, e in people):
+            continue
+        if IMPERSONATED.search(doc.text, max(0, org.start - 4), org.start):
             continue
         if any(c.start < org.end and org.start < c.end for c in chosen):
             continue
         chosen.append(org)
-    blocked += [(m.start, m.end) for m in doc.mentions if m.label == "Place"]
-    chosen += _listed_with(doc.text, chosen, blocked, t)
+    chosen += _listed_with(doc.text, chosen, blocked + people + places, t)
     mentions, entities = [], {}
     for org in sorted(chosen, key=lambda o: o.start):
         key = entity_key("Organization", org.canonical)
@@ -129,19 +142,31 @@ def _listed_with(text: str, chosen: list[_Org], blocked, t: _Tables) -> list[_Or
     return out
 
 
-def _known(text: str, t: _Tables) -> list[_Org]:
+def _known(text: str, t: _Tables, places: list[tuple[int, int]]) -> list[_Org]:
     out = []
     for m in t.known_re.finditer(text):
         canonical, kind, rule_id, branches = t.known[m.group()]
         end, name, aliases = m.end(), canonical, ()
         b = BRANCH.match(text, end) if branches else None
-        if b and not STOP.search(b.group(1)) and not t.rejected(b.group(1)):
+        if b and _stop_in(text, b.start(1), b.end(1), places) is None and not t.rejected(b.group(1)):
             end = b.end()
             name = canonical + b.group(1) + b.group(2)
-            aliases = (text[m.start():b.end(2)],)
+            aliases = (re.sub(r"\s", "", text[m.start():b.end(2)]),)
             rule_id += ".branch"
+        elif kind not in ("bank", "telecom") and (c := COMPANY_TAIL.match(text, end)):
+            end, aliases = c.end(), (text[m.start():c.end()],)      # 东方航空公司: the company itself
         out.append(_Org(m.start(), end, name, aliases, kind, f"org.{rule_id}"))
     return out
+
+
+def _stop_in(text: str, start: int, end: int, places: list[tuple[int, int]]) -> Optional[int]:
+    """End of the last stop word in ``text[start:end]`` outside the place names (the 家 of
+    石家庄 is no stop), or None."""
+    cut = None
+    for s in STOP.finditer(text, start, end):
+        if not any(ps <= s.start() and s.end() <= pe for ps, pe in places):
+            cut = s.end()
+    return cut
 
 
 def _operators(doc: Doc) -> list[_Org]:
@@ -159,7 +184,7 @@ def _operators(doc: Doc) -> list[_Org]:
     return out
 
 
-def _by_suffix(doc: Doc, t: _Tables) -> list[_Org]:
+def _by_suffix(doc: Doc, t: _Tables, places: list[tuple[int, int]]) -> list[_Org]:
     from ..segment import word_freq
     text, out = doc.text, []
     for m in t.suffix_re.finditer(text):
@@ -167,13 +192,16 @@ def _by_suffix(doc: Doc, t: _Tables) -> list[_Org]:
         if row["kind"] == "bank" and text[m.end():m.end() + 1] == "卡":
             continue                                    # 银行卡
         government = row["kind"] in ("government", "association", "court")
-        start = _trim(text, _left_edge(text, m.start()), m.start(), keep_last=government)
+        start = _trim(text, _left_edge(text, m.start(), places), m.start(), keep_last=government)
         name = text[start:m.end()]
         core = text[start:m.start()]
         bare = _unqualified(core)
         if len(bare) < int(row["min_core"] or 0) or t.rejected(_unqualified(name)) or t.rejected(bare, whole=False):
             continue
-        placed = any(p.label == "Place" and p.start == start for p in doc.mentions)
+        place = next((p for p in doc.mentions if p.label == "Place" and p.start == start), None)
+        placed = place is not None
+        if placed and text.startswith("一", place.end) and _generic(text[place.end:m.start()]):
+            continue                                    # 某区一商贸公司: a company, not a name
         if row["suffix"] in ("办", "委员会") and not placed and not re.match(r"[市省区县州]|国家|中央|我|本|该", core):
             continue                                    # 举办, 委员会: a body names its level
         if len(row["suffix"]) == 1 and (_word_ending(name) or word_freq(text[m.start():m.end() + 1])):
@@ -186,14 +214,13 @@ def _by_suffix(doc: Doc, t: _Tables) -> list[_Org]:
     return out
 
 
-def _left_edge(text: str, end: int) -> int:
-    """Where a name ending at ``end`` starts: back over Chinese characters to a stop word."""
+def _left_edge(text: str, end: int, places: list[tuple[int, int]] = ()) -> int:
+    """Where a name ending at ``end`` starts: back over Chinese characters to a stop word
+    (not one inside a place name: 石家庄)."""
     start = end
     while start > 0 and end - start < HAN_RUN and "\u4e00" <= text[start - 1] <= "\u9fff":
         start -= 1
-    cut = None
-    for s in STOP.finditer(text, start, end):
-        cut = s.end()
+    cut = _stop_in(text, start, end, places)
     return cut if cut is not None else start
 
 

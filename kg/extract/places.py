@@ -51,8 +51,19 @@ class PlaceRules:
         # surnames that are also prepositions (向永康, 于义乌) do not mark a person's name
         self.surnames = {r["surname"] for r in resources.table("surnames")
                          if r.get("tier") == "common"} - set("向于经自在从到")
+        # national organisations whose name opens with a place name (兴业银行 is no 兴业县)
+        self.org_names: dict[str, tuple[str, ...]] = {}
+        for r in resources.table("org_names"):
+            for name in [r["canonical"], *filter(None, r["aliases"].split("|"))]:
+                self.org_names.setdefault(name[:2], ())
+                self.org_names[name[:2]] += (name,)
         zones = sorted(resources.table("zone_suffixes"), key=lambda r: -len(r["suffix"]))
         self.zones = [(r["suffix"], r["canonical"], r["id"]) for r in zones]
+
+    def in_org_name(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` opens the name of a known organisation (兴业银行)."""
+        return any(len(n) > end - start and text.startswith(n, start)
+                   for n in self.org_names.get(text[start:start + 2], ()))
 
     def road_after(self, text: str, end: int) -> bool:
         rest = text[end:end + 4]
@@ -100,10 +111,13 @@ def _domestic(gaz, codes, ctx: set[str]) -> list[str]:
     return [c for c in codes if not c.startswith("71") or "710000" in ctx]
 
 
-def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_code: Optional[str]) -> str:
-    """The candidate best supported by the places around the hit."""
+def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_code: Optional[str],
+            last: Optional[dict[str, str]] = None) -> str:
+    """The candidate best supported by the places around the hit (``last``: the division each
+    name meant when last chosen in the item; a name repeated means the same place)."""
     if len(hit.candidates) == 1:
         return hit.candidates[0]
+    again = {last.get(gaz.get(c).name) for c in hit.candidates} if last else set()
     taiwan = "710000" in item_ctx or "710000" in page_ctx
 
     def score(i_code: tuple[int, str]) -> tuple:
@@ -115,6 +129,7 @@ def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_co
         s += 3 * sum(1 for a in anc if a in item_ctx and gaz.get(a).level != "country") / max(1, len(anc))
         s += 1 if any(a in page_ctx for a in anc) else 0
         s += 0.5 if code in item_ctx else 0
+        s += 2 if code in again else 0
         s -= 0.5 if gaz.get(code).historical else 0
         s -= 1 if code.startswith("71") and not taiwan else 0     # not in _domestic()
         return (s, -i)
@@ -126,7 +141,7 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
     """The rule that makes this hit a place, or None."""
     d = gaz.get(code)
     s, e = hit.start, hit.end
-    if hit.surface in rules.never or rules.road_after(text, e):
+    if hit.surface in rules.never or rules.road_after(text, e) or rules.in_org_name(text, s, e):
         return None
     adjacent_parent = prev_code is not None and prev_code in _ancestors(gaz, code)
     unit_after = text[e:e + 3].startswith(("警方", "公安", "分局", "县局", "市局", "交警"))
@@ -144,8 +159,8 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
         return None
     if hit.is_full_name:
         return "place.gazetteer.full"
-    if text[e:e + 4].startswith(rules.inside_unit) and d.level != "prefecture":
-        return None   # 石门派出所: a station named after a township, not the county 石门县
+    if text[e:e + 4].startswith(rules.inside_unit):
+        return None   # 石门派出所, 玉林派出所: a station named after a township, not 石门县 or 玉林市
     if d.level in HIGH_LEVELS:
         return "place.gazetteer.short"
     if adjacent_parent:
@@ -174,9 +189,12 @@ def find_places(text: str, gaz, rules: PlaceRules, page_text: str = "") -> list[
     page_ctx = _page_anchors(gaz, rules, page_text) if page_text else frozenset()
     ends: dict[int, str] = {}
     chosen: list[tuple[object, str]] = []
+    last: dict[str, str] = {}
     for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
-        prev = ends.get(h.start)
-        code = _choose(gaz, h, text, item_ctx, page_ctx, prev)
+        prev = _enclosing_before(text, h.start, ends)
+        code = _choose(gaz, h, text, item_ctx, page_ctx, prev, last)
+        if len(h.candidates) > 1:
+            last[gaz.get(code).name] = code
         chosen.append((h, code))
         ends.setdefault(h.end, code)
     full_codes = {code for h, code in chosen if h.is_full_name}
@@ -186,7 +204,8 @@ def find_places(text: str, gaz, rules: PlaceRules, page_text: str = "") -> list[
     for h, code in chosen:
         if h.start < taken_until:
             continue
-        rule = _evidence(gaz, h, code, text, rules, item_ctx, full_codes, ends.get(h.start), city_talk)
+        rule = _evidence(gaz, h, code, text, rules, item_ctx, full_codes, _enclosing_before(text, h.start, ends),
+                         city_talk)
         if rule is None:
             continue
         # a longer accepted hit starting here wins (sorted longest first), so skip the rest
@@ -194,6 +213,14 @@ def find_places(text: str, gaz, rules: PlaceRules, page_text: str = "") -> list[
         taken_until = h.end
     out.extend(_township_short_forms(text, gaz, rules, out))
     return sorted(out, key=lambda p: p.start)
+
+
+def _enclosing_before(text: str, start: int, ends: dict[int, str]) -> Optional[str]:
+    """The place named right before ``start``, also across a bureau's name (徐州市公安局鼓楼分局:
+    the 鼓楼 of 徐州市)."""
+    if start in ends:
+        return ends[start]
+    return ends.get(start - 3) if text[start - 3:start] == "公安局" else None
 
 
 def _township_short_forms(text: str, gaz, rules: PlaceRules, found: list[PlaceHit]) -> list[PlaceHit]:
@@ -251,8 +278,20 @@ def find_zones(text: str, places: list[PlaceHit], gaz, rules: PlaceRules) -> lis
 def _entity(gaz, hit: PlaceHit) -> Entity:
     d = gaz.get(hit.code)
     return Entity(key=f"Place/{d.code}", type="Place", label=d.name,
-                  aliases=frozenset({hit.surface} - {d.name}),
+                  aliases=frozenset({hit.surface, *qualified_names(gaz, d.code)} - {d.name}),
                   attrs=(("code", d.code), ("level", d.level)))
+
+
+@lru_cache(maxsize=4096)
+def qualified_names(gaz, code: str) -> tuple[str, ...]:
+    """Names that tell a county-level division from its namesakes elsewhere (南京市鼓楼区 and
+    福州市鼓楼区): its city's name before its own, when another county bears the same name."""
+    d = gaz.get(code)
+    if d.level != "county" or not d.parent or d.parent not in gaz:
+        return ()
+    namesakes = [x for x in gaz.by_name(d.name) if x.level == "county" and x.name == d.name and not x.historical]
+    up = gaz.get(d.parent)
+    return (up.name + d.name,) if len(namesakes) > 1 and up.level in ("prefecture", "province") else ()
 
 
 def place_links(doc: Doc, gaz, hits: Iterable[PlaceHit]) -> list[Link]:

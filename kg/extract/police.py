@@ -47,6 +47,7 @@ class UnitParser:
         self.kinds_at = _by_first(self.kinds, lambda k: k)
         self.homes = HomeCities(self.item_votes, self.gaz, resources.items)
         self._votes: dict[tuple, Votes] = {}
+        self._bounds: dict[str, frozenset[int]] = {}    # word starts of short windows (station names)
 
     # ------------------------------------------------------------ places in the item
     def places(self, doc: Doc) -> dict[int, tuple[int, str]]:
@@ -155,12 +156,21 @@ class UnitParser:
                 return pos + n + len(kind), name + kind, None if kind == "派出所" else code
         return None
 
+    def _bureau_dept(self, text: str, pos: int) -> Optional[tuple[int, str, None]]:
+        """A department of the ministry or a provincial department named a 局 (公安厅刑侦局)."""
+        for dept, canon in self.depts_at.get(text[pos:pos + 1], ()):
+            if text.startswith(dept, pos) and text[pos + len(dept):pos + len(dept) + 1] == "局":
+                return pos + len(dept) + 1, canon + "局", None
+        return None
+
     def _subs(self, text: str, idx: int, refs: list[Ref], places) -> None:
         pos = refs[idx].end
         while True:
             found = self._sub_at(text, pos, places, after_unit=True)
-            if not found:
-                return
+            if not found and refs[idx].kind in ("ministry", "province"):
+                found = self._bureau_dept(text, pos)
+            if not found or (refs[idx].kind == "sub" and found[1].endswith(("派出所", "分局"))):
+                return          # a station is a bureau's, never a squad's (大队会同城关派出所)
             end, sub, code = found
             refs.append(Ref(pos, end, "sub", parent=refs[idx], sub=sub, jurisdiction=code, rule="unit.sub.chain"))
             idx, pos = len(refs) - 1, end
@@ -176,6 +186,8 @@ class UnitParser:
                 if pos < reach:
                     continue
                 found = self._sub_at(text, pos, places, after_unit=False)
+                if found and n == 2 and pos - 1 >= reach and self._longer_name(text, pos - 1, m.end(), places):
+                    pos, found = pos - 1, self._sub_at(text, pos - 1, places, after_unit=False)
                 if found and found[0] == m.end() and text[pos:pos + 2] not in GENERIC_NAMES:
                     place = self.place_before(text, pos, places)
                     start = place[0] if place else pos
@@ -189,6 +201,26 @@ class UnitParser:
                     taken.extend((r.start, r.end) for r in refs[-1:] + [refs[-1]])
                     taken.append((start, found[0]))
                     break
+
+    def _longer_name(self, text: str, pos: int, end: int, places) -> bool:
+        """Whether a station's name is the three characters from ``pos`` rather than the last
+        two (观音桥派出所, not 音桥): words start at ``pos`` and not one later (会同|城关,
+        所长|方岩, 时|松陵 keep two), and no place ends at its first character (永康方岩)."""
+        if pos + 1 in places or text[pos:pos + 2] in GENERIC_NAMES:
+            return False
+        found = self._sub_at(text, pos, places, after_unit=False)
+        if found is None or found[0] != end:
+            return False
+        lo = max(0, pos - 3)
+        window = text[lo:pos + 3]
+        bounds = self._bounds.get(window)
+        if bounds is None:
+            from ..segment import tokenize
+            bounds = frozenset(s for _, s, _ in tokenize(window))
+            if len(self._bounds) > 4096:
+                self._bounds.clear()
+            self._bounds[window] = bounds
+        return pos - lo in bounds and pos - lo + 1 not in bounds
 
     # ------------------------------------------------------------ home city
     def item_votes(self, doc: Doc, refs: Optional[list[Ref]] = None,
