@@ -21,13 +21,14 @@ from kg.pipeline import Pipeline
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "heldout"
 ONTOLOGY = ROOT / "ontology"
-SCORER = Path("/work/shared/eval/score.py")
+SCORER = ROOT.parent / "shared" / "eval" / "score.py"
 
-# F1 (entities, relations, cases) and accuracy (home city) must stay above these: 10 points
-# under the committed code's scores (raised on 2026-11-22 on branch quality: entities .957,
-# relations .905, cases .802, home city 13/13; first set at fdd2d3c: .930, .827, .630).
+# F1 (entities, relations, cases) and accuracy (home city) must stay above these: about 10 points
+# under the committed code's scores (raised on 2026-11-22 after the quality branches: entities
+# .993, relations .953, cases .847, home city 13/13; before them .957/.905/.802, first set at
+# fdd2d3c: .930, .827, .630).
 # Raise them as the system improves; never lower them to pass.
-FLOORS = {"entities": 0.85, "relations": 0.80, "cases": 0.70, "home_city": 0.90}
+FLOORS = {"entities": 0.89, "relations": 0.85, "cases": 0.75, "home_city": 0.90}
 
 CRIME_TYPES = {
     "刷单返利诈骗", "虚假投资理财诈骗", "虚假网络贷款诈骗", "冒充电商物流客服诈骗", "冒充公检法诈骗",

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS
 
-from kg.ns import FKG, FKGC, FKGR, FKGRULE
+from kg.ns import FKG, FKGC, FKGR, FKGRULE, GEO
 from kg.validate import Violation, source_sentence, validate
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -149,11 +149,12 @@ def _broken_graphs(seed: int, rounds: int, n: int):
     from rdflib.namespace import SKOS
     mentions = {s for s, p, o in base if p == RDF.type and o == FKG.Mention}
     targeted = [next(t for t in base if t[1] == FKG.amountRole), next(t for t in base if t[1] == SKOS.prefLabel),
-                next(t for t in base if t[1] == FKG.text and t[0] in mentions)]
+                next(t for t in base if t[1] == FKG.text and t[0] in mentions), next(t for t in base if t[1] == GEO.lat)]
     for _ in range(rounds):
         ts = list(base)
-        (s1, p1, _), (s2, p2, _), (s3, p3, _) = targeted     # sh:in, sh:languageIn, sh:minLength
-        ts += [(s1, p1, Literal("stolen")), (s2, p2, Literal("fraud", lang="en")), (s3, p3, Literal(""))]
+        (s1, p1, _), (s2, p2, _), (s3, p3, _), (s4, p4, _) = targeted   # sh:in, languageIn, minLength, maxInclusive
+        ts += [(s1, p1, Literal("stolen")), (s2, p2, Literal("fraud", lang="en")), (s3, p3, Literal("")),
+               (s4, p4, Literal("123.5", datatype=XSD.decimal))]
         for _ in range(n):
             k = rng.random()
             if k < 0.3:
