@@ -100,7 +100,11 @@ def _violations(report: Graph, data: Graph, shapes: Graph) -> Iterable[Violation
 
 
 def _message(report: Graph, r) -> str:
-    msgs = list(report.objects(r, SH.resultMessage))
+    return _english(list(report.objects(r, SH.resultMessage)))
+
+
+def _english(msgs: list) -> str:
+    """The English one of a shape's messages, else the first in sorted order ('' when none)."""
     for m in msgs:
         if isinstance(m, Literal) and m.language == "en":
             return str(m)
@@ -492,8 +496,4 @@ def _native_violations(results: list[tuple], g: Graph, shapes: Graph) -> Iterabl
 
 
 def _shape_message(shapes: Graph, shape) -> str:
-    msgs = list(shapes.objects(shape, SH.message))
-    for m in msgs:
-        if isinstance(m, Literal) and m.language == "en":
-            return str(m)
-    return str(min(msgs, key=str)) if msgs else ""
+    return _english(list(shapes.objects(shape, SH.message)))
