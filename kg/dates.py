@@ -63,8 +63,19 @@ def _num(s: str) -> int:
     return int(parse_number(s)[0])
 
 
+def _exists(y: Optional[int], m: int, d: int) -> bool:
+    """Whether day ``d`` of month ``m`` exists (in year ``y``; in a leap year when unknown)."""
+    try:
+        date(y if y is not None else 2000, m, d)
+    except ValueError:
+        return False
+    return True
+
+
 def _value(y: Optional[int], m: Optional[int], d: Optional[int]) -> tuple[str, str, bool]:
     precision = "day" if d else "month" if m else "year"
+    if m and d and not _exists(y, m, d):     # 31日 read into a month that has no 31st: the day alone
+        return f"---{d:02d}", precision, False
     if y is not None:
         parts = [f"{y:04d}"] + ([f"{m:02d}"] if m else []) + ([f"{d:02d}"] if m and d else [])
         return "-".join(parts), precision, True

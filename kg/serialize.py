@@ -10,6 +10,7 @@ build killed mid-write leaves the previous file intact.
 from __future__ import annotations
 
 import bisect
+import logging
 import os
 import re
 import tempfile
@@ -88,8 +89,16 @@ def from_ox_triples(triples: Iterable) -> set[tuple]:
 
 
 def parse_ntriples(data: bytes) -> set[tuple]:
-    """N-Triples as a set of rdflib triples."""
-    return from_ox_triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+    """N-Triples as a set of rdflib triples. A literal whose text does not fit its datatype
+    (``"2018-02-31"^^xsd:date``) is kept as it is, for the SHACL check to report; rdflib's
+    logged traceback for it is kept off the user's terminal."""
+    log = logging.getLogger("rdflib.term")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        return from_ox_triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+    finally:
+        log.setLevel(level)
 
 
 def _sort_key(t: tuple) -> tuple:

@@ -46,3 +46,11 @@ def test_dates_no_year_is_taken_from_counts_or_times():
     assert values("抓获嫌疑人2000名,晚上8时许") == []
     assert article_year("本报讯 2023年10月24日讯 近日") == 2023
     assert article_year("近日,某地警方") is None
+
+
+def test_dates_a_day_the_month_does_not_have_stays_a_bare_day():
+    """31日 after a February date, 2月29日 in a common year: never an impossible xsd:date."""
+    got = [(p.value, p.resolved) for p in find_dates("2018年2月20日，他报警。31日，民警抓获嫌疑人。")]
+    assert got == [("2018-02-20", True), ("---31", False)]
+    assert [(p.value, p.resolved) for p in find_dates("2023年2月29日")] == [("---29", False)]
+    assert [(p.value, p.resolved) for p in find_dates("2024年2月29日")] == [("2024-02-29", True)]

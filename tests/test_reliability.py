@@ -206,8 +206,8 @@ def test_reliability_article_size_limit_is_a_flag_and_the_message_names_it(tmp_p
     assert_no_traceback(low)
     assert low.returncode == 0, low.stderr
     assert skipped(low) == {"page.txt": "is 17 kB, more than the 10 kB limit for one article (split it into "
-                                        "articles, or raise the limit with --max-article-mb: extraction takes "
-                                        "about a CPU-minute per MB)"}
+                                        "articles, or raise the limit with --max-article-mb: one MB of text "
+                                        "needs about 300 MB of memory)"}
     high = run_kg("build", d, "--out", tmp_path / "o2", "--no-html", "--max-article-mb", "0.02")
     assert high.returncode == 0 and not skipped(high) and "Articles read: 2 " in high.stdout, high.stderr
     bad = run_kg("build", d, "--out", tmp_path / "o3", "--max-article-mb", "0")

@@ -76,3 +76,13 @@ def test_rdf_writer_marks_the_literals_that_the_sort_places_by_key(text):
         line = f"<{EX}s> <{EX}p> {nt} .\n".encode("utf-8")
         safe, special = split_special(line)
         assert isinstance(nt, rdf._Special) == (special == line) == (safe == b"")
+
+
+def test_serialize_an_ill_typed_literal_is_parsed_without_a_logged_traceback(caplog):
+    import logging
+    from kg.serialize import parse_ntriples
+    nt = b'<https://example.org/c> <https://example.org/date> "2018-02-31"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+    with caplog.at_level(logging.WARNING):
+        triples = parse_ntriples(nt)
+    assert len(triples) == 1 and str(next(iter(triples))[2]) == "2018-02-31"
+    assert not [r for r in caplog.records if r.name.startswith("rdflib")]

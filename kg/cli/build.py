@@ -26,8 +26,8 @@ from . import main
               help="Extract on a Dask cluster (needs the dask extra).")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the graph.")
 @click.option("--max-article-mb", default=None, type=click.FloatRange(min=0, min_open=True), metavar="MB",
-              help="Skip files larger than this (default 2). Extraction takes about a CPU-minute per MB "
-                   "of one article, and more per MB as a single page grows.")
+              help="Skip files larger than this (default 2). One MB of text takes about 13 s and "
+                   "300 MB of memory to build.")
 def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler, no_validate, max_article_mb):
     """Read every .txt file under INPUTS (files or folders) and build the knowledge graph.
 
