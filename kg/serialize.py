@@ -236,15 +236,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def turtle_bytes(triples: Iterable[tuple]) -> bytes:
-    ox_triples = [ox.Triple(*(to_ox(x) for x in t)) for t in sorted_triples(triples)]
-    return ox.serialize(ox_triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-
-
-def write_turtle(triples: Iterable[tuple], path: Path | str) -> None:
-    """Write triples as sorted Turtle, atomically."""
-    data = turtle_bytes(triples)
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)

@@ -28,15 +28,14 @@ from rdflib import URIRef
 
 from .errors import StoreError
 from .ns import FKG, FKGC, FKGR, RDF
-from .serialize import (FORMATS, PREFIXES, atomic_path, from_ox, from_ox_triples, ntriples_to_turtle,
-                        sort_ntriples, to_ox)
+from .serialize import FORMATS, PREFIXES, atomic_path, sort_ntriples, to_ox
 
 FINGERPRINT_FILE = "fraudkg-store.json"
 ARTICLE_GRAPH_PREFIX = str(FKGR["article/"])
 SCHEME_GRAPH = FKGC.scheme
 _NT = ox.RdfFormat.N_TRIPLES
 
-__all__ = ["GraphStore", "from_ox", "is_store", "iter_article_graphs", "open_store", "to_quads"]
+__all__ = ["GraphStore", "is_store", "iter_article_graphs", "open_store", "to_quads"]
 
 
 def to_quads(triples: Iterable[tuple], graph: URIRef) -> list[ox.Quad]:
@@ -131,10 +130,6 @@ class GraphStore:
         """The union of every graph, as pyoxigraph triples (duplicates across graphs merged)."""
         return {q.triple for q in self.ox.quads_for_pattern(None, None, None, None)}
 
-    def triples(self) -> set[tuple]:
-        """The union of every graph, as rdflib triples: the graph a plain build writes."""
-        return from_ox_triples(self.ox.quads_for_pattern(None, None, None, None))
-
     def sorted_ntriples(self) -> tuple[bytes, int]:
         """The union of every graph as N-Triples in :func:`kg.serialize.sorted_triples` order
         (each graph dumped by pyoxigraph, lines sorted as bytes); (text, number of triples)."""
@@ -150,28 +145,9 @@ class GraphStore:
         return {q.subject.value for q in self.ox.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
                                                                    ox.NamedNode(str(cls)), None)}
 
-    def type_triples(self, triples: Optional[set] = None) -> set[tuple]:
-        """The ``rdf:type`` statements of the union (or of ``triples``), as rdflib triples."""
-        p = ox.NamedNode(str(RDF.type))
-        found = (t for t in triples if t.predicate == p) if triples is not None else \
-            (q.triple for q in self.ox.quads_for_pattern(None, p, None, None))
-        return {(from_ox(t.subject), RDF.type, from_ox(t.object)) for t in found}
-
     def count_instances(self, cls: URIRef) -> int:
         """How many distinct subjects have ``rdf:type cls``."""
         return len(self.subjects_of_type(cls))
-
-    def write_turtle(self, path: Path | str, sorted_nt: Optional[bytes] = None) -> int:
-        """The union graph as Turtle, in the order of :func:`kg.serialize.sorted_triples` (so the
-        same bytes in every kind of build), written atomically; the number of triples.
-        ``sorted_nt`` is :meth:`sorted_ntriples` when the caller has it already."""
-        n = None
-        if sorted_nt is None:
-            sorted_nt, n = self.sorted_ntriples()
-        data = ntriples_to_turtle(sorted_nt)
-        with atomic_path(path) as tmp:
-            tmp.write_bytes(data)
-        return n if n is not None else sorted_nt.count(b"\n")
 
     def export(self, fmt: str, out: Optional[Path | str] = None) -> bytes:
         """Serialise the store: ``ttl``/``nt``/``jsonld`` as the union graph (sorted), ``nq``/``trig``
