@@ -109,6 +109,18 @@ class Link:
     end: int
 
 
+def unique_links(links: Iterable[Link]) -> list[Link]:
+    """The first link of each (subject, predicate, object), in order: the first rule that
+    found a relation keeps its evidence."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for l in links:
+        if (l.subject, l.predicate, l.object) not in seen:
+            seen.add((l.subject, l.predicate, l.object))
+            out.append(l)
+    return out
+
+
 @dataclass(frozen=True)
 class Amount:
     value: Decimal       # yuan

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..model import Doc, Entity, Link, Mention
+from ..model import Doc, Entity, Link, Mention, unique_links
 from .homecity import MUNICIPALITIES, city_of
 from .places import qualified_names
 
@@ -251,7 +251,7 @@ class _Out:
                                (("code", d.code), ("level", d.level))))
 
     def doc(self) -> Doc:
-        return self.d.add(mentions=self.mentions, entities=list(self.entities.values()), links=_dedup(self.links))
+        return self.d.add(mentions=self.mentions, entities=list(self.entities.values()), links=unique_links(self.links))
 
 
 def _named_on_page(doc: Doc, d) -> bool:
@@ -300,11 +300,3 @@ def _written_as_own(refs: list[Ref]) -> set[str]:
     branch = {r.name for r in refs if r.kind == "branch" or (r.kind != "sub" and r.parent)}
     return own - branch
 
-
-def _dedup(links: list[Link]) -> list[Link]:
-    seen, out = set(), []
-    for l in links:
-        if (l.subject, l.predicate, l.object) not in seen:
-            seen.add((l.subject, l.predicate, l.object))
-            out.append(l)
-    return out

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..model import Doc, Entity, Link, Mention, entity_key
+from ..model import Doc, Entity, Link, Mention, entity_key, unique_links
 from . import register
 
 HARD_STOP = re.compile(r"[，,。；;：:！？!?（(\n]")
@@ -307,12 +307,7 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
                 links.append(Link(s.key, "memberOf", key, "group.arrested_with", s0, e0))
                 links += [Link(s.key, "arrestedIn", p, "group.arrested_with", s0, e0) for p in places]
     links += _preceding_members(doc, key, first, suspects)
-    seen, out = set(), []
-    for l in links:
-        if (l.subject, l.predicate, l.object) not in seen:
-            seen.add((l.subject, l.predicate, l.object))
-            out.append(l)
-    return out
+    return unique_links(links)
 
 
 def _chain(places: list[Mention], at: int) -> list[Mention]:
