@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from .errors import KGError
 from .ingest import iter_input_files, read_article
-from .serialize import atomic_path, split_special
+from .serialize import atomic_path
 from .model import ENTITY_TYPES, Article
 from .pipeline import ArticleResult, Pipeline, Resources
 
@@ -142,17 +141,18 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
     report.skipped.extend(skipped)
     articles = read_articles(files, report, max_article_bytes)
     report.phases["read"] = time.perf_counter() - t0
+    full = validate or html      # the SHACL check and the HTML need every triple in this process
     if store is not None:
-        graphs = _build_store(articles, store, report, pipeline, jobs, scheduler, progress)
+        graph = _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full)
     else:
-        graphs = _collect(articles, report, pipeline, jobs, scheduler, progress)
+        graph = _collect(articles, report, pipeline, jobs, scheduler, progress, full)
     # "extract": running (or waiting for) the extraction, the store written meanwhile on its own
     # thread; "load": waiting for that thread to finish after the last article
     report.phases["extract"] = time.perf_counter() - t0 - report.phases["read"] - report.phases.get("load", 0.0)
     if "load" in report.phases:
         report.phases["load"] = report.phases.pop("load")     # listed after extract
     if report.articles:
-        _write_outputs(graphs, Path(out_dir), report, html, validate)
+        _write_outputs(graph, Path(out_dir), report, html, validate)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -175,35 +175,40 @@ def _scheme_triples() -> set[tuple]:
 
 
 def _extract(articles: Sequence[Article], report: BuildReport, pipeline: Optional[Pipeline], jobs: int,
-             scheduler: Optional[str], progress: Optional[Progress]):
+             scheduler: Optional[str], progress: Optional[Progress], full: bool):
     """Outcomes of the articles that could be extracted; failures go into ``report.skipped``."""
     from .parallel import extract
     total = len(articles)
-    for n, outcome in enumerate(extract(articles, pipeline=pipeline, jobs=jobs, scheduler=scheduler)):
+    for n, outcome in enumerate(extract(articles, pipeline=pipeline, jobs=jobs, scheduler=scheduler, full=full)):
         if progress:
             progress(n, total, outcome.path)
         if outcome.error is not None:
             report.skipped.append((outcome.path, outcome.error))
             continue
         report.articles += 1
-        report.items += len(outcome.result.docs)
         yield outcome
-    if progress:
-        progress(total, total, "")
+
+
+@dataclass
+class _Graph:
+    """What the outputs are made of: every article's section of kg.ttl, and (when the SHACL
+    check or the HTML needs the whole graph) every article's N-Triples."""
+
+    sections: list = field(default_factory=list)       # kg.sections.Section
+    ntriples: list[bytes] = field(default_factory=list)
+
+    def add(self, section, ntriples: bytes) -> None:
+        self.sections.append(section)
+        if ntriples:
+            self.ntriples.append(ntriples)
 
 
 def _collect(articles: Sequence[Article], report: BuildReport, pipeline: Optional[Pipeline], jobs: int,
-             scheduler: Optional[str], progress: Optional[Progress]) -> list[bytes]:
-    """The N-Triples of every article that could be extracted, and of the crime-type scheme, as
-    pairs (lines that sort as bytes, lines placed by key: see :func:`kg.serialize.sort_ntriples`)."""
-    graphs = [_parts(o) for o in _extract(articles, report, pipeline, jobs, scheduler, progress)]
-    return graphs + [split_special(_scheme_ntriples())] if graphs else []
-
-
-def _parts(outcome) -> tuple:
-    """An outcome's N-Triples as (lines that sort as bytes, lines placed by key), not copied."""
-    view = memoryview(outcome.ntriples)
-    return view[:outcome.special_from], view[outcome.special_from:]
+             scheduler: Optional[str], progress: Optional[Progress], full: bool) -> _Graph:
+    graph = _Graph()
+    for o in _extract(articles, report, pipeline, jobs, scheduler, progress, full):
+        graph.add(o.section, o.ntriples)
+    return graph
 
 
 def _scheme_ntriples() -> bytes:
@@ -223,12 +228,13 @@ def _load(gs, graph: str, outcome) -> Optional[str]:
 
 
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
-                 jobs: int, scheduler: Optional[str], progress: Optional[Progress]):
-    """Bring the store up to date with ``articles``; the N-Triples of every graph of the build
-    (extracted articles as their workers wrote them, unchanged ones dumped from the store) as
-    :func:`_collect` gives them."""
+                 jobs: int, scheduler: Optional[str], progress: Optional[Progress], full: bool) -> _Graph:
+    """Bring the store up to date with ``articles``; the sections (and N-Triples when
+    ``full``) of every article of the build: extracted ones as their workers wrote them,
+    unchanged ones from the graphs in the store."""
     from .extract import DEFAULT_PIPELINE
     from .rdf import article_iri
+    from .sections import article_section
     from .store import GraphStore
     gs = GraphStore(path)
     gs.ensure_fingerprint(extraction_fingerprint(pipeline.names if pipeline else DEFAULT_PIPELINE))
@@ -239,15 +245,17 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     for g in sorted(set(stored) - set(current)):
         gs.remove_graph(g)
         report.removed.append(g)
-    scheme = _scheme_ntriples()
-    gs.put_scheme(scheme)
-    graphs = [split_special(scheme), split_special(gs.graphs_ntriples(unchanged))]
+    gs.put_scheme(_scheme_ntriples())
+    graph = _Graph()
+    for g in unchanged:
+        nt = gs.graphs_ntriples([g])
+        graph.add(article_section(g, nt), nt if full else b"")
     # The store is written on a thread of its own: pyoxigraph releases the GIL while it loads,
     # so storing one article overlaps extracting the next (on another core). Articles are
     # loaded one by one, in order, each in one transaction; results are read back in order.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store") as writer:
         loads = [(outcome, writer.submit(_load, gs, str(article_iri(outcome.article_id)), outcome))
-                 for outcome in _extract(todo, report, pipeline, jobs, scheduler, progress)]
+                 for outcome in _extract(todo, report, pipeline, jobs, scheduler, progress, True)]
         t = time.perf_counter()
         for outcome, done in loads:
             error = done.result()
@@ -257,65 +265,51 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
                 report.skipped.append((outcome.path, error))
                 continue
             (report.updated if g in stored else report.added).append(g)
-            graphs.append(_parts(outcome))
+            graph.add(outcome.section, outcome.ntriples if full else b"")
         report.phases["load"] = time.perf_counter() - t      # waiting for the writer after extraction
     report.unchanged = unchanged
     report.articles += len(unchanged)
     gs.flush()
     report.store = str(path)
-    return graphs
+    return graph
 
 
-_TYPE_TAIL = b"> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/fraudkg/ontology#"
-_TYPE_LINE = re.compile(rb"<([^<>\n]*)" + re.escape(_TYPE_TAIL) + rb"(" + "|".join((*ENTITY_TYPES, "Case", "NewsItem")).encode()
-                        + rb")> \.")
-
-
-def _type_lines(ntriples: bytes) -> Iterator[re.Match]:
-    """The ``rdf:type fkg:…`` lines of N-Triples, found by their fixed middle part (a regular
-    expression scanning every ``<`` of a few hundred MB takes 20 s; ``bytes.find`` well under 1)."""
-    pos = ntriples.find(_TYPE_TAIL)
-    while pos != -1:
-        start = ntriples.rfind(b"\n", 0, pos) + 1
-        end = ntriples.find(b"\n", pos)
-        end = len(ntriples) if end == -1 else end
-        m = _TYPE_LINE.fullmatch(ntriples, start, end)
-        if m:
-            yield m
-        pos = ntriples.find(_TYPE_TAIL, end)
-
-
-def summarize(ntriples: bytes, report: BuildReport) -> None:
-    """Entity counts by type, cases and news items (of unchanged articles in a store too), from
-    the graph's ``rdf:type`` lines."""
+def summarize(types: bytes, report: BuildReport) -> None:
+    """Entity counts by type, cases and news items, from the graph's ``rdf:type`` lines
+    (:func:`kg.sections.type_lines`; a shared node's lines may come from several articles)."""
+    from .sections import type_matches
     seen: dict[bytes, str] = {}
     rank = {t: i for i, t in enumerate(ENTITY_TYPES)}
-    cases = items = 0
-    for m in _type_lines(ntriples):
+    cases: set[bytes] = set()
+    items: set[bytes] = set()
+    for m in type_matches(types):
         t = m.group(2).decode()
         if t == "Case":
-            cases += 1
+            cases.add(m.group(1))
         elif t == "NewsItem":
-            items += 1
+            items.add(m.group(1))
         else:   # an entity with several scored classes counts once, as the first of ENTITY_TYPES
             prev = seen.get(m.group(1))
             if prev is None or rank[t] < rank[prev]:
                 seen[m.group(1)] = t
     report.entities = Counter(seen.values())
-    report.cases = cases
-    report.items = items
+    report.cases = len(cases)
+    report.items = len(items)
 
 
-def _write_outputs(graphs: list[tuple], out: Path, report: BuildReport, html: bool, validate: bool = True) -> None:
-    """kg.ttl (the graphs' N-Triples lines sorted, turned into Turtle by pyoxigraph), the SHACL
-    check and graph.html (these two on rdflib triples, converted only when asked for)."""
-    from .serialize import ntriples_to_turtle, parse_ntriples, sort_ntriples
-    t = time.perf_counter()
-    sorted_nt, report.triples = sort_ntriples(b"".join(g[0] for g in graphs), b"".join(g[1] for g in graphs))
-    graphs.clear()
-    summarize(sorted_nt, report)
-    report.phases["sort"] = time.perf_counter() - t
-    triples = parse_ntriples(sorted_nt) if (validate or html) else None
+def _write_outputs(graph: _Graph, out: Path, report: BuildReport, html: bool, validate: bool = True) -> None:
+    """kg.ttl (:func:`kg.sections.write_turtle`), the SHACL check and graph.html (these two on
+    rdflib triples, parsed only when asked for)."""
+    from .sections import write_turtle
+    from .serialize import parse_ntriples
+    summarize(b"".join(s.types for s in graph.sections), report)
+    scheme = _scheme_ntriples()
+    triples = None
+    if validate or html:
+        t = time.perf_counter()
+        triples = parse_ntriples(b"".join([scheme, *graph.ntriples]))
+        graph.ntriples.clear()
+        report.phases["parse"] = time.perf_counter() - t
     if validate:
         t = time.perf_counter()
         from .validate import validate as shacl_validate
@@ -323,10 +317,9 @@ def _write_outputs(graphs: list[tuple], out: Path, report: BuildReport, html: bo
         report.phases["validate"] = time.perf_counter() - t
     t = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    data = ntriples_to_turtle(sorted_nt)
-    del sorted_nt
-    with atomic_path(out / "kg.ttl") as tmp:
-        tmp.write_bytes(data)
+    with atomic_path(out / "kg.ttl") as tmp, open(tmp, "wb") as f:
+        report.triples = write_turtle(graph.sections, scheme, f)
+    graph.sections.clear()
     report.outputs.append(str(out / "kg.ttl"))
     report.phases["write"] = time.perf_counter() - t
     if html:

@@ -1,7 +1,9 @@
 """Extraction jobs: articles → :class:`Outcome` (result and triples, or why it failed).
 
-An outcome carries its article's triples as N-Triples bytes: cheap to pickle from a worker
-and loaded by pyoxigraph in the parent without a Python object per triple.
+An outcome carries its article's section of ``kg.ttl`` (:mod:`kg.sections`: its own triples
+already sorted and written as Turtle by the worker, the shared ones as N-Triples) and, when
+asked for, all its triples as N-Triples bytes: cheap to pickle from a worker and loaded by
+pyoxigraph in the parent without a Python object per triple.
 
 Three ways to run the same job, all yielding outcomes in input order:
 
@@ -20,11 +22,14 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
 from .errors import KGError
 from .model import Article
-from .pipeline import ArticleResult, Pipeline, Resources
+from .pipeline import Pipeline, Resources
+
+if TYPE_CHECKING:
+    from .sections import Section
 
 # One pipeline per worker process, keyed by the extractor names; filled lazily by the first
 # article a worker sees (the worker-side cache that process pools and Dask need).
@@ -33,28 +38,33 @@ _WORKER_PIPELINES: dict[tuple[str, ...], Pipeline] = {}
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one article."""
+    """What became of one article: its section of ``kg.ttl`` (sorted and written as Turtle
+    where it was extracted), and its N-Triples when the caller needs the whole graph."""
 
     path: str
     article_id: str
-    result: Optional[ArticleResult] = None
-    ntriples: bytes = b""
-    special_from: int = 0     # ntriples[special_from:]: lines placed by key (kg.serialize.sort_ntriples)
+    section: Optional["Section"] = None
+    ntriples: bytes = b""     # every triple of the article (when extracted with full=True)
+    items: int = 0            # news items found in the article
+    timings: tuple = ()       # (extractor, seconds) pairs
     error: Optional[str] = None
 
     @property
     def triples(self) -> set[tuple]:
-        """The article's triples as rdflib terms (parsed on demand)."""
+        """The article's triples as rdflib terms (parsed on demand; needs full=True)."""
         from .serialize import parse_ntriples
         return parse_ntriples(self.ntriples) if self.ntriples else set()
 
 
-def process_article(article: Article, pipeline: Pipeline) -> Outcome:
-    """Extract one article and compute its triples; any failure becomes ``Outcome.error``."""
-    from .rdf import article_ntriples
+def process_article(article: Article, pipeline: Pipeline, full: bool = True) -> Outcome:
+    """Extract one article and write its section of ``kg.ttl`` (and keep its N-Triples when
+    ``full``); any failure becomes ``Outcome.error``."""
+    from .rdf import article_iri, article_ntriples
+    from .sections import article_section
     try:
         result = pipeline(article)
         ntriples, special_from = article_ntriples(result, pipeline.resources)
+        section = article_section(str(article_iri(article.id)), ntriples, special_from)
     except KGError as e:
         return Outcome(article.path, article.id, error=e.message)
     except MemoryError:
@@ -63,7 +73,8 @@ def process_article(article: Article, pipeline: Pipeline) -> Outcome:
         return Outcome(article.path, article.id,
                        error=f"internal error while extracting ({type(e).__name__}: {e}); "
                              "please report it with this file")
-    return Outcome(article.path, article.id, result=result, ntriples=ntriples, special_from=special_from)
+    return Outcome(article.path, article.id, section=section, ntriples=ntriples if full else b"",
+                   items=len(result.docs), timings=tuple(result.timings))
 
 
 def worker_pipeline(names: Optional[tuple[str, ...]]) -> Pipeline:
@@ -74,17 +85,17 @@ def worker_pipeline(names: Optional[tuple[str, ...]]) -> Pipeline:
     return _WORKER_PIPELINES[key]
 
 
-def _work(article: Article, names: Optional[tuple[str, ...]]) -> Outcome:
-    return process_article(article, worker_pipeline(names))
+def _work(article: Article, names: Optional[tuple[str, ...]], full: bool = True) -> Outcome:
+    return process_article(article, worker_pipeline(names), full)
 
 
-def run_serial(articles: Sequence[Article], pipeline: Pipeline) -> Iterator[Outcome]:
+def run_serial(articles: Sequence[Article], pipeline: Pipeline, full: bool = True) -> Iterator[Outcome]:
     for a in articles:
-        yield process_article(a, pipeline)
+        yield process_article(a, pipeline, full)
 
 
 def run_processes(articles: Sequence[Article], jobs: int,
-                  names: Optional[tuple[str, ...]] = None) -> Iterator[Outcome]:
+                  names: Optional[tuple[str, ...]] = None, full: bool = True) -> Iterator[Outcome]:
     """Extract with ``jobs`` worker processes; outcomes come back in input order."""
     import multiprocessing
     # forkserver/spawn: never fork a process that may hold threads (a server, a Dask client)
@@ -92,7 +103,7 @@ def run_processes(articles: Sequence[Article], jobs: int,
     ctx = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_pipeline,
                              initargs=(names,)) as pool:
-        futures = [pool.submit(_work, a, names) for a in articles]
+        futures = [pool.submit(_work, a, names, full) for a in articles]
         for a, f in zip(articles, futures):
             try:
                 yield f.result()
@@ -102,7 +113,7 @@ def run_processes(articles: Sequence[Article], jobs: int,
 
 
 def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0,
-             names: Optional[tuple[str, ...]] = None) -> Iterator[Outcome]:
+             names: Optional[tuple[str, ...]] = None, full: bool = True) -> Iterator[Outcome]:
     """Extract on a Dask cluster: ``tcp://HOST:PORT`` of a running scheduler, or ``local``
     for a :class:`LocalCluster` of ``jobs`` worker processes (all cores when 0)."""
     try:
@@ -121,7 +132,7 @@ def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0,
         raise KGError(f"cannot reach the Dask scheduler {scheduler}: {e}",
                       hint="start one with `dask scheduler` and `dask worker`, or use --scheduler local") from None
     try:
-        futures = client.map(_work, list(articles), names=names, pure=False)
+        futures = client.map(_work, list(articles), names=names, full=full, pure=False)
         for a, f in zip(articles, futures):
             try:
                 yield f.result()
@@ -134,13 +145,14 @@ def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0,
 
 
 def extract(articles: Sequence[Article], *, pipeline: Optional[Pipeline] = None, jobs: int = 1,
-            scheduler: Optional[str] = None) -> Iterator[Outcome]:
-    """Outcomes of ``articles`` in input order, serially, with ``jobs`` processes or on Dask."""
+            scheduler: Optional[str] = None, full: bool = True) -> Iterator[Outcome]:
+    """Outcomes of ``articles`` in input order, serially, with ``jobs`` processes or on Dask;
+    ``full=False`` leaves out each article's N-Triples (its section is always there)."""
     names = pipeline.names if pipeline is not None else None
     if not articles:
         return iter(())
     if scheduler:
-        return run_dask(articles, scheduler, jobs if jobs > 1 else 0, names)
+        return run_dask(articles, scheduler, jobs if jobs > 1 else 0, names, full)
     if jobs > 1 and len(articles) > 1:
-        return run_processes(articles, min(jobs, len(articles)), names)
-    return run_serial(articles, pipeline or Pipeline.default(Resources()))
+        return run_processes(articles, min(jobs, len(articles)), names, full)
+    return run_serial(articles, pipeline or Pipeline.default(Resources()), full)

@@ -69,7 +69,7 @@ def test_store_unchanged_inputs_are_not_extracted_again(pipeline, small_corpus, 
     import kg.parallel
     calls = []
     real = kg.parallel.process_article
-    monkeypatch.setattr(kg.parallel, "process_article", lambda a, p: calls.append(a.id) or real(a, p))
+    monkeypatch.setattr(kg.parallel, "process_article", lambda a, p, *rest: calls.append(a.id) or real(a, p, *rest))
     again = build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
     assert calls == [] and len(again.unchanged) == 4 and not (again.added or again.updated or again.removed)
 
