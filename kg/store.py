@@ -19,6 +19,7 @@ been dropped.
 """
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -155,7 +156,9 @@ class GraphStore:
         rdf_format = FORMATS.get(fmt)
         if rdf_format is None:
             raise StoreError(f"unknown export format {fmt!r}", hint="use ttl, nt, nq, trig or jsonld")
-        if rdf_format.supports_datasets:
+        if rdf_format == ox.RdfFormat.TURTLE:
+            data = self.kg_ttl()
+        elif rdf_format.supports_datasets:
             quads = sorted(self.ox.quads_for_pattern(None, None, None, None), key=_quad_key)
             data = ox.serialize(quads, format=rdf_format, prefixes=PREFIXES) if rdf_format != ox.RdfFormat.N_QUADS \
                 else ox.serialize(quads, format=rdf_format)
@@ -167,6 +170,18 @@ class GraphStore:
             with atomic_path(out) as tmp:
                 tmp.write_bytes(data)
         return data
+
+    def kg_ttl(self) -> bytes:
+        """The union of the graphs as Turtle, laid out as a build writes ``kg.ttl``
+        (:mod:`kg.sections`): the same bytes as the build that filled the store."""
+        from .sections import article_section, write_turtle
+        articles = self.article_graphs()
+        own = set(articles)
+        others = [g for g in self.ox.named_graphs() if g.value not in own] + [ox.DefaultGraph()]
+        out = io.BytesIO()
+        write_turtle((article_section(g, self.graphs_ntriples([g])) for g in articles),
+                     b"".join(self.ox.dump(format=_NT, from_graph=g) for g in others), out)
+        return out.getvalue()
 
     def flush(self) -> None:
         if not self.read_only and self.path is not None:
