@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,14 +217,30 @@ def _scheme_ntriples() -> bytes:
     return ox.serialize([ox.Triple(*map(to_ox, t)) for t in _scheme_triples()], format=ox.RdfFormat.N_TRIPLES)
 
 
-def _load(gs, graph: str, outcome) -> Optional[str]:
-    """Load one article's N-Triples into its graph (one transaction); why pyoxigraph rejected
-    them, or None. Runs on the store's writer thread."""
-    try:
-        gs.put_article(graph, outcome.ntriples)
-    except SyntaxError as e:
-        return f"its triples are not valid RDF ({e}); please report it with this file"
-    return None
+# Articles go to the store in batches of this many, or of this many bytes of N-Triples
+# (kg.store.GraphStore.put_articles: a bulk load per batch, then the batch's hashes at once).
+STORE_BATCH_ARTICLES = 256
+STORE_BATCH_BYTES = 16 << 20
+
+
+def _store_batches(outcomes: Iterable) -> Iterable[list]:
+    batch, size = [], 0
+    for outcome in outcomes:
+        batch.append(outcome)
+        size += len(outcome.ntriples)
+        if len(batch) >= STORE_BATCH_ARTICLES or size >= STORE_BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _load_batch(gs, batch: list) -> list[Optional[str]]:
+    """Store a batch of extracted articles; per article, None or why the store refused it.
+    Runs on the store's writer thread."""
+    from .rdf import article_iri
+    errors = gs.put_articles([(str(article_iri(o.article_id)), o.ntriples) for o in batch])
+    return [e and f"{e}; please report it with this file" for e in errors]
 
 
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
@@ -251,21 +267,28 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
         nt = gs.graphs_ntriples([g])
         graph.add(article_section(g, nt), nt if full else b"")
     # The store is written on a thread of its own: pyoxigraph releases the GIL while it loads,
-    # so storing one article overlaps extracting the next (on another core). Articles are
-    # loaded one by one, in order, each in one transaction; results are read back in order.
+    # so storing one batch overlaps extracting the next (on another core). Batches are stored
+    # in order; their results are read back in order as they finish (freeing their N-Triples).
+    pending: deque = deque()
+
+    def settle(wait: bool) -> None:
+        while pending and (wait or pending[0][1].done()):
+            batch, done = pending.popleft()
+            for outcome, error in zip(batch, done.result()):
+                g = str(article_iri(outcome.article_id))
+                if error is not None:
+                    report.articles -= 1
+                    report.skipped.append((outcome.path, error))
+                    continue
+                (report.updated if g in stored else report.added).append(g)
+                graph.add(outcome.section, outcome.ntriples if full else b"")
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store") as writer:
-        loads = [(outcome, writer.submit(_load, gs, str(article_iri(outcome.article_id)), outcome))
-                 for outcome in _extract(todo, report, pipeline, jobs, scheduler, progress, True)]
+        for batch in _store_batches(_extract(todo, report, pipeline, jobs, scheduler, progress, True)):
+            pending.append((batch, writer.submit(_load_batch, gs, batch)))
+            settle(wait=False)
         t = time.perf_counter()
-        for outcome, done in loads:
-            error = done.result()
-            g = str(article_iri(outcome.article_id))
-            if error is not None:
-                report.articles -= 1
-                report.skipped.append((outcome.path, error))
-                continue
-            (report.updated if g in stored else report.added).append(g)
-            graph.add(outcome.section, outcome.ntriples if full else b"")
+        settle(wait=True)
         report.phases["load"] = time.perf_counter() - t      # waiting for the writer after extraction
     report.unchanged = unchanged
     report.articles += len(unchanged)

@@ -150,3 +150,53 @@ def test_store_fast_path_writes_the_same_kg_ttl(pipeline, small_corpus, tmp_path
     fast = build([small_corpus], tmp_path / "fast", html=False, pipeline=pipeline, store=store, validate=False)
     assert (tmp_path / "fast" / "kg.ttl").read_bytes() == (tmp_path / "slow" / "kg.ttl").read_bytes()
     assert (fast.triples, fast.items, fast.entities, fast.cases) == (slow.triples, slow.items, slow.entities, slow.cases)
+
+
+def _article_nt(graph: str, n: int = 3) -> bytes:
+    from kg.ns import FKG
+    hash_line = f'<{graph}> <{FKG.contentHash}> "h-{graph[-1]}" .\n'
+    lines = [f'<{graph}/s{i}> <urn:x:p> "值 {i} .\\n" .\n' for i in range(n)]    # "\n": an escaped newline
+    return "".join(lines[:1] + [hash_line] + lines[1:]).encode("utf-8")            # the hash not first
+
+
+def test_store_a_batch_with_invalid_triples_stores_every_other_article(tmp_path):
+    gs = GraphStore(tmp_path / "s")
+    g1, g2, g3 = (str(article_iri(f"a{i}")) for i in (1, 2, 3))
+    errors = gs.put_articles([(g1, _article_nt(g1)), (g2, b'<urn:x:s> <urn:x:p> "unterminated .\n'),
+                              (g3, _article_nt(g3))])
+    assert errors[0] is None and errors[2] is None and "not valid RDF" in errors[1]
+    assert gs.article_hashes() == {g1: "h-1", g3: "h-3"}
+    assert sorted(gs.article_graphs()) == [g1, g3]
+    assert len(gs.ox) == 8
+
+
+def test_store_an_article_carries_its_hash_only_once_all_its_triples_are_in(tmp_path):
+    """A batch is bulk-loaded without its hashes, which come after in one transaction: when
+    the bulk load stops half way (a kill), no article of the batch has a hash, so the next
+    build loads them all again."""
+    gs = GraphStore(tmp_path / "s")
+    graphs = [str(article_iri(f"a{i}")) for i in range(4)]
+
+    class Interrupted(Exception):
+        pass
+
+    class HalfLoad:                        # the store, but its bulk load stops in the middle
+        def __init__(self, store):
+            self.store = store
+
+        def bulk_load(self, data, format):
+            lines = data.splitlines(keepends=True)
+            self.store.load(b"".join(lines[:len(lines) // 2]), format=format)
+            raise Interrupted
+
+        def __getattr__(self, name):
+            return getattr(self.store, name)
+
+    real = gs.ox
+    gs.ox = HalfLoad(real)
+    with pytest.raises(Interrupted):
+        gs.put_articles([(g, _article_nt(g)) for g in graphs])
+    gs.ox = real
+    assert len(gs.ox) > 0 and gs.article_hashes() == {}
+    assert gs.put_articles([(g, _article_nt(g)) for g in graphs]) == [None] * 4
+    assert set(gs.article_hashes()) == set(graphs) and len(gs.ox) == 16
