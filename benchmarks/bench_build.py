@@ -42,19 +42,13 @@ def profile_extraction(files: list[Path], limit: int = 40) -> str:
     prof.disable()
     steps: dict[str, float] = {}
     for o in outcomes:
-        for name, sec in (o.result.timings if o.result else ()):
+        for name, sec in o.timings:
             steps[name] = steps.get(name, 0.0) + sec
     out = io.StringIO()
     pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(25)
     if steps:
-        out.write("\nper extractor (ArticleResult.timings):\n")
+        out.write("\nper extractor (Outcome.timings):\n")
         out.writelines(f"  {k:20s} {v:7.3f} s\n" for k, v in sorted(steps.items(), key=lambda kv: -kv[1]))
-    from kg.rdf import article_ntriples
-    t0 = time.perf_counter()
-    for o in outcomes:
-        if o.result:
-            article_ntriples(o.result, pipeline.resources)
-    out.write(f"\ntriples of the same articles (kg.rdf.article_ntriples): {time.perf_counter() - t0:.3f} s\n")
     return out.getvalue()
 
 
@@ -107,9 +101,10 @@ def main() -> None:
             print(f"kg build --jobs {jobs}{' --store' if mode == 'store' else ''}: {secs:.1f} s = {rate:.3f} MB/s, "
                   f"ratio to jieba {rate / jieba_mbs:.3f}, peak memory {peak / 2**20:.0f} MiB{where}, "
                   f"kg.ttl {(out / 'kg.ttl').stat().st_size / 1e6:.0f} MB")
-            # phases: extract = extraction and triples (in the workers with --jobs 2, the parent waiting;
-            # with --store the store is written meanwhile on a thread), load = waiting for the store
-            # after the last article, sort = ordering the N-Triples, write = Turtle out
+            # phases: extract = extraction, triples and each article's sorted Turtle section (in the
+            # workers with --jobs 2, the parent waiting; with --store the store is written meanwhile
+            # on a thread), load = waiting for the store after the last article, write = the shared
+            # triples sorted and kg.ttl written
             print("   " + " / ".join(line for line in log.splitlines() if line.startswith(("Time:", "Triples:"))))
             if jobs == 1 and mode == "store":
                 again(args, corpus, store, validate)
