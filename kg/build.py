@@ -106,7 +106,7 @@ def read_articles(files: Sequence[Path], report: BuildReport, max_bytes: Optiona
 
 
 _EXTRACTION_SOURCES = ("extract", "data", "ontology", "ingest.py", "decode.py", "textview.py", "segment.py", "gazetteer.py", "numbers.py",
-                       "pipeline.py", "resolve.py", "rdf.py", "model.py", "ontology.py", "ns.py")
+                       "pipeline.py", "resolve.py", "rdf.py", "ntriples.py", "model.py", "ontology.py", "ns.py")
 
 
 def extraction_fingerprint(names: Sequence[str] = ()) -> str:

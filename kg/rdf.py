@@ -6,8 +6,9 @@ that say where every fact came from. The whole graph is the union of those sets,
 article can be added, replaced or removed on its own, and IRIs are derived from canonical
 keys, so the same unit or place is one node everywhere.
 
-The writer builds N-Triples lines directly (:func:`article_ntriples`): that is what a store
-loads and what worker processes hand back, and it costs a fraction of building rdflib terms.
+The writer builds N-Triples lines directly (:func:`article_ntriples`, terms from
+:mod:`kg.ntriples`): that is what a store loads and what worker processes hand back, and it
+costs a fraction of building rdflib terms.
 :func:`article_triples` gives the same triples as rdflib terms for SHACL, views and tests.
 """
 from __future__ import annotations
@@ -15,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import re
 from decimal import Decimal
-from functools import lru_cache
 from typing import Optional
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
+from . import ntriples as nt
 from .model import Amount, CaseFrame, Doc, Entity, Link, Mention
 from .ns import FKG, FKGR, FKGRULE, GEO
 
@@ -87,131 +88,14 @@ def _hash(*parts) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:12]
 
 
-def zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
-
-
-# ------------------------------------------------------------------ N-Triples terms
-# The writer's terms are their N-Triples text: "<iri>", "\"text\"@zh", "\"5\"^^<…#integer>".
-
-# Escapes exactly as pyoxigraph writes N-Triples, so that the text of a triple is the same
-# whether it comes from this writer or from a store (lines are compared and sorted as text).
-_ESCAPE = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)}
-_ESCAPE.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"})
-# what needs an escape, or (">", "^") makes a line sort apart from its bytes (kg.serialize)
-_SPECIAL = re.compile('[\x00-\x1f"\\\\\x7f\ufffe\uffff>^]')
-_UNESCAPE = re.compile(r"\\(u[0-9A-F]{4}|.)")
-_UNESCAPED = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
-
-
-class _Special(str):
-    """A literal whose line :func:`kg.serialize.sort_ntriples` must place by its exact key."""
-
-    __slots__ = ()
-
-
-def _nt(term) -> str:
-    """The N-Triples text of an rdflib IRI or literal."""
-    if isinstance(term, Literal):
-        lexical = str(term)
-        text = f'"{_escape(lexical)}"'
-        if term.language:
-            text = f"{text}@{term.language}"
-        elif term.datatype:
-            text = f"{text}^^<{term.datatype}>"
-        return _Special(text) if _SPECIAL.search(lexical) else text
-    return f"<{term}>"
-
-
-def _value(nt: str) -> str:
-    """``str()`` of the rdflib term whose N-Triples text is ``nt`` (IRI or lexical form)."""
-    if nt[0] == "<":
-        return nt[1:-1]
-    text = nt[1:nt.rindex('"')]
-    if "\\" not in text:
-        return text
-    return _UNESCAPE.sub(lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) == 5 else _UNESCAPED[m.group(1)],
-                         text)
-
-
-def _escape(text: str) -> str:
-    # str.translate looks every character up: check first, it is rarely needed
-    return text.translate(_ESCAPE) if _SPECIAL.search(text) else text
-
-
-def _plain(text: str) -> str:
-    if _SPECIAL.search(text):
-        return _Special(f'"{text.translate(_ESCAPE)}"')
-    return f'"{text}"'
-
-
-def _zh(text: str) -> str:
-    if _SPECIAL.search(text):
-        return _Special(f'"{text.translate(_ESCAPE)}"@zh')
-    return f'"{text}"@zh'
-
-
-_INTEGER = f"^^<{XSD.integer}>"
-
-
-@lru_cache(maxsize=65536)
-def _int(n: int) -> str:
-    return f'"{int(n)}"{_INTEGER}'
-
-
-_DECIMALS: dict[tuple, tuple[str, str]] = {}
-_DECIMAL = f"<{XSD.decimal}>"
-
-
-def _dec(x) -> str:
-    """An xsd:decimal literal in the lexical form a pyoxigraph store keeps (``66000.0`` is stored,
-    and read back, as ``66000``), so a graph reads the same from a store as from a build."""
-    return _decimal(x)[0]
-
-
-def _dec_lexical(x) -> str:
-    """rdflib's lexical form of ``Decimal(x)`` (what assertion IRIs hash, as they always did)."""
-    return _decimal(x)[1]
-
-
-def _decimal(x) -> tuple[str, str]:
-    # keyed by type and text: 1.0, Decimal("1.0") and Decimal("1.00") are equal but print apart
-    key = (type(x), str(x))
-    found = _DECIMALS.get(key)
-    if found is None:
-        import pyoxigraph as ox
-        lexical = str(Literal(Decimal(x), datatype=XSD.decimal))
-        store = ox.Store()
-        store.add(ox.Quad(ox.NamedNode(_FKGR), ox.NamedNode(_FKGR), ox.Literal(lexical, datatype=ox.NamedNode(str(XSD.decimal)))))
-        stored = next(iter(store)).object.value
-        found = (f'"{stored}"^^{_DECIMAL}', lexical)
-        if len(_DECIMALS) < 65536:
-            _DECIMALS[key] = found
-    return found
-
-
-def _date(value: str) -> str:
-    return _nt(_date_literal(value))
-
-
-@lru_cache(maxsize=None)
-def _fkg(name: str) -> str:
-    """``<fkg:name>`` (a misspelt name raises AttributeError, as ``FKG[name]`` does)."""
-    return f"<{FKG[name]}>"
-
-
-def _const(term) -> str:
-    return f"<{term}>"
-
-
 # the IRIs the writer uses, looked up once (not at every triple)
-A, LABEL, ALT = _const(RDF.type), _const(RDFS.label), _const(SKOS.altLabel)
-SUBJ, PRED, OBJ = _const(RDF.subject), _const(RDF.predicate), _const(RDF.object)
-PART_OF, DERIVED, LAT, LONG = _const(DCTERMS.isPartOf), _const(PROV.wasDerivedFrom), _const(GEO.lat), _const(GEO.long)
-TRUE = _nt(Literal(True))
-_PLACE_CLASS = {k: _const(v) for k, v in PLACE_CLASS.items()}
-_EXTRA_CLASSES = {k: tuple(map(_const, v)) for k, v in EXTRA_CLASSES.items()}
-_AMOUNT_PROPS = {k: _const(v) for k, v in AMOUNT_PROPS.items()}
+A, LABEL, ALT = nt.iri(RDF.type), nt.iri(RDFS.label), nt.iri(SKOS.altLabel)
+SUBJ, PRED, OBJ = nt.iri(RDF.subject), nt.iri(RDF.predicate), nt.iri(RDF.object)
+PART_OF, DERIVED, LAT, LONG = nt.iri(DCTERMS.isPartOf), nt.iri(PROV.wasDerivedFrom), nt.iri(GEO.lat), nt.iri(GEO.long)
+TRUE = nt.term(Literal(True))
+_PLACE_CLASS = {k: nt.iri(v) for k, v in PLACE_CLASS.items()}
+_EXTRA_CLASSES = {k: tuple(map(nt.iri, v)) for k, v in EXTRA_CLASSES.items()}
+_AMOUNT_PROPS = {k: nt.iri(v) for k, v in AMOUNT_PROPS.items()}
 _CASE_ROLES = (("victim", "victim", "victims"), ("suspect", "suspect", "suspects"),
                ("group", "criminalGroup", "groups"), ("handledBy", "handledBy", "handled_by"),
                ("place", "occurredIn", "places"))
@@ -228,7 +112,7 @@ class _ArticleWriter:
         self.a = f"{self.base}article/{self.aid}>"
         self.resources = resources
         self.out: set[str] = set()
-        self.special: set[str] = set()      # lines whose object is a _Special literal
+        self.special: set[str] = set()      # lines whose object is a nt.Special literal
         self.entities: dict[str, Entity] = {}
         self._iris: dict[str, str] = {}
         self._sentences: dict[tuple, str] = {}
@@ -236,7 +120,7 @@ class _ArticleWriter:
         self._places: set[str] = set()
 
     def add(self, s: str, p: str, o: str) -> None:
-        (self.special if type(o) is _Special else self.out).add(f"{s} {p} {o} .\n")
+        (self.special if type(o) is nt.Special else self.out).add(f"{s} {p} {o} .\n")
 
     def ent(self, key: str) -> str:
         iri = self._iris.get(key)
@@ -257,37 +141,37 @@ class _ArticleWriter:
         s, e = doc.source_span(sent.start, sent.end)
         iri = f"{self.base}article/{self.aid}/sentence/{s}-{e}>"
         self._sentences[key] = iri
-        add, fkg = self.add, _fkg
+        add, fkg = self.add, nt.fkg
         add(iri, A, fkg("Sentence"))
-        add(iri, fkg("text"), _plain(doc.text[sent.start:sent.end]))
+        add(iri, fkg("text"), nt.plain(doc.text[sent.start:sent.end]))
         add(iri, fkg("inArticle"), self.item(doc.item))
-        add(iri, fkg("startOffset"), _int(s))
-        add(iri, fkg("endOffset"), _int(e))
-        add(iri, fkg("sentenceIndex"), _int(sent.index))
+        add(iri, fkg("startOffset"), nt.integer(s))
+        add(iri, fkg("endOffset"), nt.integer(e))
+        add(iri, fkg("sentenceIndex"), nt.integer(sent.index))
         return iri
 
     def rule(self, rule: str) -> str:
         iri = self._rules.get(rule)
         if iri is None:
             iri = self._rules[rule] = f"<{FKGRULE}{_seg(rule)}>"
-            self.add(iri, A, _fkg("Rule"))
-            self.add(iri, LABEL, _plain(rule))
+            self.add(iri, A, nt.fkg("Rule"))
+            self.add(iri, LABEL, nt.plain(rule))
         return iri
 
     def assertion(self, doc: Doc, s: str, p: str, o: str, rule: str, start: int, end: int,
                   o_text: Optional[str] = None) -> None:
         """Reify one fact (rdf:Statement) with the sentence and span that support it."""
         src_s, src_e = doc.source_span(start, end)
-        o_text = _value(o) if o_text is None else o_text
-        iri = f"{self.base}assertion/{self.aid}/{_hash(_value(s), _value(p), o_text, src_s, src_e, rule)}>"
-        add, fkg = self.add, _fkg
+        o_text = nt.value(o) if o_text is None else o_text
+        iri = f"{self.base}assertion/{self.aid}/{_hash(nt.value(s), nt.value(p), o_text, src_s, src_e, rule)}>"
+        add, fkg = self.add, nt.fkg
         add(iri, A, fkg("Assertion"))
         add(iri, SUBJ, s)
         add(iri, PRED, p)
         add(iri, OBJ, o)
         add(iri, fkg("inSentence"), self.sentence(doc, start))
-        add(iri, fkg("startOffset"), _int(src_s))
-        add(iri, fkg("endOffset"), _int(src_e))
+        add(iri, fkg("startOffset"), nt.integer(src_s))
+        add(iri, fkg("endOffset"), nt.integer(src_e))
         add(iri, fkg("rule"), self.rule(rule))
         add(iri, DERIVED, self.a)
         add(s, fkg("evidence"), iri)
@@ -295,11 +179,11 @@ class _ArticleWriter:
     # ---------------------------------------------------------------- article
     def write(self) -> tuple[set[str], set[str]]:
         art, a = self.article, self.a
-        self.add(a, A, _fkg("Article"))
-        self.add(a, _fkg("sourceFile"), _plain(art.source_file))
-        self.add(a, _fkg("contentHash"), _plain(art.content_hash))
+        self.add(a, A, nt.fkg("Article"))
+        self.add(a, nt.fkg("sourceFile"), nt.plain(art.source_file))
+        self.add(a, nt.fkg("contentHash"), nt.plain(art.content_hash))
         if self.result.home_city:
-            self.add(a, _fkg("homeCity"), self.ent(self.result.home_city))
+            self.add(a, nt.fkg("homeCity"), self.ent(self.result.home_city))
             self._place(self.result.home_city)
         for doc in self.result.docs:
             self._doc(doc)
@@ -309,13 +193,13 @@ class _ArticleWriter:
 
     def _doc(self, doc: Doc) -> None:
         it = self.item(doc.item)
-        add, fkg = self.add, _fkg
+        add, fkg = self.add, nt.fkg
         add(it, A, fkg("NewsItem"))
         add(it, PART_OF, self.a)
-        add(it, fkg("sourceFile"), _plain(self.article.source_file))
-        add(it, fkg("itemIndex"), _int(doc.item))
+        add(it, fkg("sourceFile"), nt.plain(self.article.source_file))
+        add(it, fkg("itemIndex"), nt.integer(doc.item))
         if doc.title:
-            add(it, fkg("title"), _plain(doc.title))
+            add(it, fkg("title"), nt.plain(doc.title))
         if doc.home_city:
             add(it, fkg("homeCity"), self.ent(doc.home_city))
             self._place(doc.home_city)
@@ -337,12 +221,12 @@ class _ArticleWriter:
         ent = self.ent(m.key)
         s, e = doc.source_span(m.start, m.end)
         iri = f"{self.base}mention/{self.aid}/{s}-{e}-{_hash(m.key)[:6]}>"
-        add, fkg = self.add, _fkg
+        add, fkg = self.add, nt.fkg
         add(iri, A, fkg("Mention"))
         add(iri, fkg("denotes"), ent)
-        add(iri, fkg("text"), _plain(m.text))
-        add(iri, fkg("startOffset"), _int(s))
-        add(iri, fkg("endOffset"), _int(e))
+        add(iri, fkg("text"), nt.plain(m.text))
+        add(iri, fkg("startOffset"), nt.integer(s))
+        add(iri, fkg("endOffset"), nt.integer(e))
         add(iri, fkg("inSentence"), self.sentence(doc, m.start))
         add(iri, fkg("rule"), self.rule(m.rule))
         add(iri, DERIVED, self.a)
@@ -352,27 +236,27 @@ class _ArticleWriter:
 
     def _link(self, doc: Doc, link: Link) -> None:
         s, o = self.ent(link.subject), self.ent(link.object)
-        p = _fkg(link.predicate)
+        p = nt.fkg(link.predicate)
         self.add(s, p, o)
         self.assertion(doc, s, p, o, link.rule, link.start, link.end)
-        self.add(s, _fkg("mentionedIn"), self.a)
-        self.add(o, _fkg("mentionedIn"), self.a)
+        self.add(s, nt.fkg("mentionedIn"), self.a)
+        self.add(o, nt.fkg("mentionedIn"), self.a)
 
     # ---------------------------------------------------------------- entities
     def _entity(self, ent: Entity) -> None:
         iri = self.ent(ent.key)
-        self.add(iri, A, _fkg(ent.type))
+        self.add(iri, A, nt.fkg(ent.type))
         for extra in _EXTRA_CLASSES.get(ent.type, ()):
             self.add(iri, A, extra)
-        self.add(iri, LABEL, _zh(ent.label))
+        self.add(iri, LABEL, nt.zh(ent.label))
         for alias in sorted(ent.aliases):
             if alias != ent.label:
-                self.add(iri, ALT, _zh(alias))
+                self.add(iri, ALT, nt.zh(alias))
         kind = ent.get("kind")
         if kind == "person":
-            self.add(iri, A, _fkg("Person"))
+            self.add(iri, A, nt.fkg("Person"))
         elif kind == "organization" and ent.type != "Organization":
-            self.add(iri, A, _fkg("Organization"))
+            self.add(iri, A, nt.fkg("Organization"))
         if ent.type == "Place":
             self._place(ent.key, ent)
 
@@ -389,36 +273,36 @@ class _ArticleWriter:
             return
         self._places.add(key)
         add = self.add
-        add(iri, A, _fkg("Place"))
-        add(iri, A, _PLACE_CLASS.get(div.level, _fkg("Place")))
-        add(iri, LABEL, _zh(div.name))
+        add(iri, A, nt.fkg("Place"))
+        add(iri, A, _PLACE_CLASS.get(div.level, nt.fkg("Place")))
+        add(iri, LABEL, nt.zh(div.name))
         for alias in div.aliases:
             if alias != div.name:
-                add(iri, ALT, _zh(alias))
+                add(iri, ALT, nt.zh(alias))
         if not code.startswith("X") and "-" not in code:
-            add(iri, _fkg("adminCode"), _plain(code))
+            add(iri, nt.fkg("adminCode"), nt.plain(code))
         if div.lat is not None and div.lon is not None:
-            add(iri, LAT, _dec(Decimal(str(div.lat))))
-            add(iri, LONG, _dec(Decimal(str(div.lon))))
+            add(iri, LAT, nt.decimal(Decimal(str(div.lat))))
+            add(iri, LONG, nt.decimal(Decimal(str(div.lon))))
         if div.historical:
-            add(iri, _fkg("historical"), TRUE)
+            add(iri, nt.fkg("historical"), TRUE)
             if div.successor:
-                add(iri, _fkg("successor"), self.ent(f"Place/{div.successor}"))
+                add(iri, nt.fkg("successor"), self.ent(f"Place/{div.successor}"))
         if div.parent:
             parent_key = f"Place/{div.parent}"
-            add(iri, _fkg("locatedIn"), self.ent(parent_key))
+            add(iri, nt.fkg("locatedIn"), self.ent(parent_key))
             self._place(parent_key)
 
     # ---------------------------------------------------------------- cases
     def _case(self, doc: Doc, case: CaseFrame) -> None:
         iri = f"{self.base}case/{self.aid}/{_seg(case.id)}>"
-        add, fkg = self.add, _fkg
+        add, fkg = self.add, nt.fkg
         add(iri, A, fkg("Case"))
         add(iri, fkg("mentionedIn"), self.a)
         add(iri, fkg("mentionedIn"), self.item(doc.item))
-        concept = _const(crime_type_iri(case.crime_type))
+        concept = nt.iri(crime_type_iri(case.crime_type))
         add(iri, fkg("crimeType"), concept)
-        add(iri, LABEL, _zh(self._case_label(doc, case)))
+        add(iri, LABEL, nt.zh(self._case_label(doc, case)))
         spans = {(f, v): (s, e) for f, v, s, e in case.evidence}
         default_span = (case.start, max(case.start + 1, min(case.end, case.start + 1)))
 
@@ -432,23 +316,23 @@ class _ArticleWriter:
                 fact(fkg(prop), self.ent(k), field_, k)
         fact(fkg("crimeType"), concept, "crimeType", case.crime_type)
         if case.amount_lost is not None:
-            fact(fkg("amountLost"), _dec(case.amount_lost), "amountLost", str(case.amount_lost),
-                 _dec_lexical(case.amount_lost))
+            fact(fkg("amountLost"), nt.decimal(case.amount_lost), "amountLost", str(case.amount_lost),
+                 nt.decimal_lexical(case.amount_lost))
         if case.amount_recovered is not None:
-            fact(fkg("amountRecovered"), _dec(case.amount_recovered), "amountRecovered", str(case.amount_recovered),
-                 _dec_lexical(case.amount_recovered))
+            fact(fkg("amountRecovered"), nt.decimal(case.amount_recovered), "amountRecovered", str(case.amount_recovered),
+                 nt.decimal_lexical(case.amount_recovered))
         for role in ("involved", "frozen", "seized"):
             vals = [a.value for a in case.amounts if a.role == role]
             if vals:
-                add(iri, _AMOUNT_PROPS[role], _dec(max(vals)))
+                add(iri, _AMOUNT_PROPS[role], nt.decimal(max(vals)))
         for amt in case.amounts:
             self._amount(doc, iri, amt)
         if case.date:
-            add(iri, fkg("date"), _nt(_date_literal(case.date)))
+            add(iri, fkg("date"), nt.term(nt.date_literal(case.date)))
             if case.date_precision:
-                add(iri, fkg("datePrecision"), _plain(case.date_precision))
+                add(iri, fkg("datePrecision"), nt.plain(case.date_precision))
         for name, n in case.counts:
-            add(iri, fkg(name), _int(n))
+            add(iri, fkg(name), nt.integer(n))
 
     def _case_label(self, doc: Doc, case: CaseFrame) -> str:
         names = [self._label_of(k) for k in case.victims or case.groups or case.suspects]
@@ -462,27 +346,27 @@ class _ArticleWriter:
     def _amount(self, doc: Doc, case: str, amt: Amount) -> None:
         s, e = doc.source_span(amt.start, amt.end)
         iri = f"{self.base}amount/{self.aid}/{s}-{e}-{amt.role}>"
-        add, fkg = self.add, _fkg
+        add, fkg = self.add, nt.fkg
         add(case, fkg("amount"), iri)
         add(iri, A, fkg("MonetaryAmount"))
-        add(iri, fkg("value"), _dec(amt.value))
-        add(iri, fkg("amountRole"), _plain(amt.role))
-        add(iri, fkg("qualifier"), _plain(amt.qualifier))
-        add(iri, fkg("text"), _plain(amt.text))
-        add(iri, fkg("startOffset"), _int(s))
-        add(iri, fkg("endOffset"), _int(e))
+        add(iri, fkg("value"), nt.decimal(amt.value))
+        add(iri, fkg("amountRole"), nt.plain(amt.role))
+        add(iri, fkg("qualifier"), nt.plain(amt.qualifier))
+        add(iri, fkg("text"), nt.plain(amt.text))
+        add(iri, fkg("startOffset"), nt.integer(s))
+        add(iri, fkg("endOffset"), nt.integer(e))
         add(iri, fkg("inSentence"), self.sentence(doc, amt.start))
 
     def _figure(self, doc: Doc, fig) -> None:
         s, e = doc.source_span(fig.start, fig.end)
         iri = f"{self.base}figure/{self.aid}/{s}-{e}>"
-        add, fkg = self.add, _fkg
+        add, fkg = self.add, nt.fkg
         add(iri, A, fkg("ReportedFigure"))
-        add(iri, fkg("measure"), _plain(fig.measure))
-        add(iri, fkg("value"), _dec(fig.value))
-        add(iri, fkg("unit"), _plain(fig.unit))
+        add(iri, fkg("measure"), nt.plain(fig.measure))
+        add(iri, fkg("value"), nt.decimal(fig.value))
+        add(iri, fkg("unit"), nt.plain(fig.unit))
         if fig.period:
-            add(iri, fkg("period"), _plain(fig.period))
+            add(iri, fkg("period"), nt.plain(fig.period))
         if fig.reporter:
             add(iri, fkg("reportedBy"), self.ent(fig.reporter))
         if fig.area:
@@ -490,16 +374,6 @@ class _ArticleWriter:
         add(iri, fkg("mentionedIn"), self.a)
         add(iri, fkg("inSentence"), self.sentence(doc, fig.start))
         add(iri, fkg("rule"), self.rule(fig.rule))
-
-
-def _date_literal(value: str) -> Literal:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return Literal(value, datatype=XSD.date)
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        return Literal(value, datatype=XSD.gYearMonth)
-    if re.fullmatch(r"\d{4}", value):
-        return Literal(value, datatype=XSD.gYear)
-    return Literal(value)
 
 
 _CRIME_TYPES: dict[str, URIRef] = {}

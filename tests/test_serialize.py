@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg import rdf
+from kg import ntriples, rdf
 from kg.serialize import sort_ntriples, sorted_triples, split_special, to_ox
 
 NT = ox.RdfFormat.N_TRIPLES
@@ -50,8 +50,8 @@ def test_serialize_sorted_ntriples_follow_the_order_of_sorted_triples(triples):
 def test_rdf_literal_text_is_what_pyoxigraph_writes(text):
     lit = ox.Literal(text)
     written = ox.serialize([ox.Triple(ox.NamedNode(EX), ox.NamedNode(EX), lit)], format=NT).decode("utf-8")
-    assert f"<{EX}> <{EX}> {rdf._plain(text)} .\n" == written
-    assert rdf._value(rdf._plain(text)) == text
+    assert f"<{EX}> <{EX}> {ntriples.plain(text)} .\n" == written
+    assert ntriples.value(ntriples.plain(text)) == text
 
 
 @settings(max_examples=300, deadline=None)
@@ -63,7 +63,7 @@ def test_rdf_entity_names_always_make_valid_iris(name):
 
 def test_rdf_decimals_read_back_from_a_store_as_written():
     for value in (Decimal("66000.0"), Decimal("1.50"), 66000.0, Decimal("12"), Decimal("-0.0")):
-        line = f"<{EX}s> <{EX}p> {rdf._dec(value)} .\n".encode("utf-8")
+        line = f"<{EX}s> <{EX}p> {ntriples.decimal(value)} .\n".encode("utf-8")
         store = ox.Store()
         store.load(line, format=NT)
         assert store.dump(format=NT, from_graph=ox.DefaultGraph()) == line
@@ -72,10 +72,10 @@ def test_rdf_decimals_read_back_from_a_store_as_written():
 @settings(max_examples=300, deadline=None)
 @given(_tricky)
 def test_rdf_writer_marks_the_literals_that_the_sort_places_by_key(text):
-    for nt in (rdf._plain(text), rdf._zh(text)):
+    for nt in (ntriples.plain(text), ntriples.zh(text)):
         line = f"<{EX}s> <{EX}p> {nt} .\n".encode("utf-8")
         safe, special = split_special(line)
-        assert isinstance(nt, rdf._Special) == (special == line) == (safe == b"")
+        assert isinstance(nt, ntriples.Special) == (special == line) == (safe == b"")
 
 
 def test_serialize_an_ill_typed_literal_is_parsed_without_a_logged_traceback(caplog):
