@@ -45,7 +45,6 @@ class Outcome:
     article_id: str
     section: Optional["Section"] = None
     ntriples: bytes = b""     # every triple of the article (when extracted with full=True)
-    items: int = 0            # news items found in the article
     timings: tuple = ()       # (extractor, seconds) pairs
     error: Optional[str] = None
 
@@ -74,7 +73,7 @@ def process_article(article: Article, pipeline: Pipeline, full: bool = True) -> 
                        error=f"internal error while extracting ({type(e).__name__}: {e}); "
                              "please report it with this file")
     return Outcome(article.path, article.id, section=section, ntriples=ntriples if full else b"",
-                   items=len(result.docs), timings=tuple(result.timings))
+                   timings=tuple(result.timings))
 
 
 def worker_pipeline(names: Optional[tuple[str, ...]]) -> Pipeline:
