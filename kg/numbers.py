@@ -221,9 +221,6 @@ def _amount_at(text: str, start: int, end: int, bare: bool) -> Optional[ParsedAm
     if not raw or raw[0] in BIG_UNITS:       # 万豪…, 亿元户: a unit alone is no numeral
         return None
     quals: list[str] = []
-    qual0, s = _prefix(text, start)
-    if qual0 and text[s:start] == "上" and raw[0] not in "百千万":
-        qual0, s = "", start                 # 上百元 is "a hundred or more"; 账户上3万元 is not
     # a range: 3万至5万元, 3至5万元
     high_raw = None
     for join in RANGE_JOIN:
@@ -240,6 +237,11 @@ def _amount_at(text: str, start: int, end: int, bare: bool) -> Optional[ParsedAm
     cur_end = _currency(text, e)
     has_currency = cur_end > e
     e = _suffix(text, cur_end, quals)
+    if not has_currency and not _bare_money(text, raw, e, bare):
+        return None                          # most numerals (一个, 5名) are no money: not parsed
+    qual0, s = _prefix(text, start)
+    if qual0 and text[s:start] == "上" and raw[0] not in "百千万":
+        qual0, s = "", start                 # 上百元 is "a hundred or more"; 账户上3万元 is not
     try:
         if high_raw:
             high, _ = parse_number(high_raw)
@@ -249,8 +251,6 @@ def _amount_at(text: str, start: int, end: int, bare: bool) -> Optional[ParsedAm
         else:
             value, high, vague = amount_of(raw)
     except (NumberError, InvalidOperation):
-        return None
-    if not has_currency and not _bare_money(text, raw, e, bare):
         return None
     if vague or high is not None:
         quals.append("atLeast")
