@@ -36,6 +36,9 @@ STOP = re.compile(r"与|和|及|、|联合|会同|协调|携手|走进|来到|�
                   r"请|个|家|张|笔|位|名|有|去|往|至|以|用|让|当|和")
 OPERATORS = {"电信": "中国电信", "移动": "中国移动", "联通": "中国联通", "广电": "中国广电"}
 OPERATOR_LIST = re.compile(r"(电信|移动|联通|广电)(?=[、和与及](?:电信|移动|联通|广电))|(?<=(?:电信|移动|联通|广电)[、和与及])(电信|移动|联通|广电)")
+# Two operators listed together, a quick test: OPERATOR_LIST's lookbehind is tried at every
+# character (slow), and each of its matches is part of such a pair.
+OPERATOR_PAIR = re.compile(r"(?:电信|移动|联通|广电)[、和与及](?:电信|移动|联通|广电)")
 # A、B、C等高校和企业: a list of names closed by the kind of body they are.
 _LIST_END = r"等(?:[^，。,；]{0,4})(?:高校|企业|公司|银行|运营商|学校|医院)"
 LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,20}、)+[\u4e00-\u9fff]{2,20})" + _LIST_END)
@@ -181,7 +184,7 @@ def _operators(doc: Doc) -> list[_Org]:
             name = text[p.start:k.end()]
             alias = f"{OPERATORS[k.group()]}{p.text}分公司"
             out.append(_Org(p.start, k.end(), name, (alias,), "telecom", "org.operator.place"))
-    for k in OPERATOR_LIST.finditer(text):
+    for k in OPERATOR_LIST.finditer(text) if OPERATOR_PAIR.search(text) else ():
         word = k.group(1) or k.group(2)
         out.append(_Org(k.start(), k.end(), OPERATORS[word], (), "telecom", "org.operator.list"))
     return out
