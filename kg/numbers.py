@@ -42,6 +42,7 @@ PREFIX_QUAL = (("大约", "about"), ("约", "about"), ("将近", "atMost"), ("�
                ("不到", "atMost"), ("不足", "atMost"), ("未满", "atMost"), ("上", "atLeast"))
 SUFFIX_QUAL = (("以上", "atLeast"), ("余", "atLeast"), ("多", "atLeast"), ("左右", "about"),
                ("上下", "about"), ("许", "about"), ("以内", "atMost"), ("以下", "atMost"))
+_SUFFIX_WORDS = tuple(word for word, _ in SUFFIX_QUAL)
 CURRENCY = ("元人民币", "块钱", "元钱", "元", "块", "圆")
 RANGE_JOIN = ("至", "到", "-", "－", "~", "～", "—")
 # what a bare 万/亿 numeral must not be followed by to count as money (counters of things)
@@ -180,6 +181,8 @@ def _prefix(text: str, pos: int) -> tuple[str, int]:
 
 
 def _suffix(text: str, pos: int, quals: list[str]) -> int:
+    if not text.startswith(_SUFFIX_WORDS, pos):
+        return pos                        # most numerals: one test, not one for each word
     for word, qual in SUFFIX_QUAL:
         if text.startswith(word, pos):
             quals.append(qual)
@@ -188,6 +191,8 @@ def _suffix(text: str, pos: int, quals: list[str]) -> int:
 
 
 def _currency(text: str, pos: int) -> int:
+    if not text.startswith(CURRENCY, pos):
+        return pos
     for word in CURRENCY:
         if text.startswith(word, pos):
             return pos + len(word)
@@ -221,25 +226,27 @@ def _amount_at(text: str, start: int, end: int, bare: bool) -> Optional[ParsedAm
     if not raw or raw[0] in BIG_UNITS:       # 万豪…, 亿元户: a unit alone is no numeral
         return None
     quals: list[str] = []
-    qual0, s = _prefix(text, start)
-    if qual0 and text[s:start] == "上" and raw[0] not in "百千万":
-        qual0, s = "", start                 # 上百元 is "a hundred or more"; 账户上3万元 is not
-    # a range: 3万至5万元, 3至5万元
     high_raw = None
-    for join in RANGE_JOIN:
-        if text.startswith(join, end):
-            m2 = NUMERAL.match(text, end + len(join))
-            if m2:
-                high_raw = _clean_numeral(m2.group())
-                after = end + len(join) + len(high_raw)
-                if _currency(text, _suffix(text, after, [])) > after or high_raw[-1] in "万萬亿億":
-                    break
-            high_raw = None
+    if text.startswith(RANGE_JOIN, end):     # a range: 3万至5万元, 3至5万元
+        for join in RANGE_JOIN:
+            if text.startswith(join, end):
+                m2 = NUMERAL.match(text, end + len(join))
+                if m2:
+                    high_raw = _clean_numeral(m2.group())
+                    after = end + len(join) + len(high_raw)
+                    if _currency(text, _suffix(text, after, [])) > after or high_raw[-1] in "万萬亿億":
+                        break
+                high_raw = None
     e = end + len(join) + len(high_raw) if high_raw else end
     e = _suffix(text, e, quals)
     cur_end = _currency(text, e)
     has_currency = cur_end > e
     e = _suffix(text, cur_end, quals)
+    if not has_currency and not _bare_money(text, raw, e, bare):
+        return None                          # most numerals (一个, 5名) are no money: not parsed
+    qual0, s = _prefix(text, start)
+    if qual0 and text[s:start] == "上" and raw[0] not in "百千万":
+        qual0, s = "", start                 # 上百元 is "a hundred or more"; 账户上3万元 is not
     try:
         if high_raw:
             high, _ = parse_number(high_raw)
@@ -249,8 +256,6 @@ def _amount_at(text: str, start: int, end: int, bare: bool) -> Optional[ParsedAm
         else:
             value, high, vague = amount_of(raw)
     except (NumberError, InvalidOperation):
-        return None
-    if not has_currency and not _bare_money(text, raw, e, bare):
         return None
     if vague or high is not None:
         quals.append("atLeast")

@@ -145,9 +145,9 @@ def test_gazetteer_does_not_match_generic_area_names(gazetteer):
 
 def test_gazetteer_builds_the_name_index_only_when_first_needed():
     gazetteer = Gazetteer.load()
-    assert "_prefixes" not in vars(gazetteer)
+    assert "_automaton" not in vars(gazetteer)
     next(gazetteer.find_all("浙江"))
-    assert "_prefixes" in vars(gazetteer)
+    assert "_automaton" in vars(gazetteer)
 
 
 def test_gazetteer_unknown_code_raises_a_key_error(gazetteer):
@@ -190,10 +190,10 @@ def test_gazetteer_indexes_loaded_from_the_cache_equal_built_ones(tmp_path, monk
     text = "他从云南瑞丽出境到柬埔寨，后在浙江省杭州市西湖区被抓获。"
     built = Gazetteer.load()
     hits = list(built.find_all(text))
-    assert sorted(p.name.split("-")[1] for p in tmp_path.iterdir()) == ["names", "prefixes"]
+    assert sorted(p.name.split("-")[1] for p in tmp_path.iterdir()) == ["names", "words"]
     cached = Gazetteer.load()
     assert list(cached.find_all(text)) == hits
-    assert cached._names == built._names and cached._prefixes == built._prefixes
+    assert cached._names == built._names and cached._words == built._words
 
 
 def test_gazetteer_builds_its_indexes_when_the_cache_is_damaged(tmp_path, monkeypatch):

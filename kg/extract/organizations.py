@@ -36,9 +36,15 @@ STOP = re.compile(r"与|和|及|、|联合|会同|协调|携手|走进|来到|�
                   r"请|个|家|张|笔|位|名|有|去|往|至|以|用|让|当|和")
 OPERATORS = {"电信": "中国电信", "移动": "中国移动", "联通": "中国联通", "广电": "中国广电"}
 OPERATOR_LIST = re.compile(r"(电信|移动|联通|广电)(?=[、和与及](?:电信|移动|联通|广电))|(?<=(?:电信|移动|联通|广电)[、和与及])(电信|移动|联通|广电)")
+# Two operators listed together, a quick test: OPERATOR_LIST's lookbehind is tried at every
+# character (slow), and each of its matches is part of such a pair.
+OPERATOR_PAIR = re.compile(r"(?:电信|移动|联通|广电)[、和与及](?:电信|移动|联通|广电)")
 # A、B、C等高校和企业: a list of names closed by the kind of body they are.
-LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,20}、)+[\u4e00-\u9fff]{2,20})等(?:[^，。,；]{0,4})"
-                  r"(?:高校|企业|公司|银行|运营商|学校|医院)")
+_LIST_END = r"等(?:[^，。,；]{0,4})(?:高校|企业|公司|银行|运营商|学校|医院)"
+LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,20}、)+[\u4e00-\u9fff]{2,20})" + _LIST_END)
+# LIST's ending alone, a quick test: LIST tries its runs of Chinese characters at every
+# character (slow), and few items have the ending any list needs.
+LIST_END = re.compile(_LIST_END)
 QUALIFIERS = {"我市": "市", "本市": "市", "该市": "市", "我省": "省", "本省": "省",
               "我区": "区", "该区": "区", "本区": "区", "我县": "县", "该县": "县", "本县": "县"}
 NOT_NAME_POS = frozenset("vpcdufrxyeoqz")          # jieba flags that do not start a name
@@ -126,7 +132,7 @@ def _listed_with(text: str, chosen: list[_Org], blocked, t: _Tables) -> list[_Or
     every item of such a list is an organisation, as printed."""
     out: list[_Org] = []
     taken = [(o.start, o.end) for o in chosen] + list(blocked)
-    for lst in LIST.finditer(text):
+    for lst in LIST.finditer(text) if LIST_END.search(text) else ():
         items = [(m.start(), m.end()) for m in re.finditer(r"[^、]+", lst.group(1))]
         spans = [(lst.start(1) + s, lst.start(1) + e) for s, e in items]
         ends = {o.end: o.start for o in chosen}
@@ -178,7 +184,7 @@ def _operators(doc: Doc) -> list[_Org]:
             name = text[p.start:k.end()]
             alias = f"{OPERATORS[k.group()]}{p.text}分公司"
             out.append(_Org(p.start, k.end(), name, (alias,), "telecom", "org.operator.place"))
-    for k in OPERATOR_LIST.finditer(text):
+    for k in OPERATOR_LIST.finditer(text) if OPERATOR_PAIR.search(text) else ():
         word = k.group(1) or k.group(2)
         out.append(_Org(k.start(), k.end(), OPERATORS[word], (), "telecom", "org.operator.list"))
     return out
