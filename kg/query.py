@@ -280,14 +280,15 @@ def run_named(store: ox.Store, name: str, params: Optional[dict[str, str]] = Non
     text = with_prefixes(query.text)
     body, keys = split_order(text)
     res = _execute(store, body, bindings)
-    if not isinstance(res, ox.QuerySolutions):
-        result = run(store, text, bindings)
-    else:
+    hidden = {p.name for p in query.params}
+    if isinstance(res, ox.QuerySolutions):
         variables, cells = _cells(res)
         order = order_rows(variables, cells, keys) if keys else range(len(cells))
-        result = (run(store, text, bindings) if order is None
-                  else Result(variables=variables, rows=_texts([cells[i] for i in order])))
-    hidden = {p.name for p in query.params}
+        if order is not None:
+            keep = [i for i, v in enumerate(variables) if v not in hidden]
+            return Result(variables=[variables[i] for i in keep],
+                          rows=_texts([[row[i] for i in keep] for row in map(cells.__getitem__, order)]))
+    result = run(store, text, bindings)
     keep = [i for i, v in enumerate(result.variables) if v not in hidden]
     return Result(variables=[result.variables[i] for i in keep],
                   rows=[[row[i] for i in keep] for row in result.rows], boolean=result.boolean)
@@ -297,11 +298,12 @@ def run_named(store: ox.Store, name: str, params: Optional[dict[str, str]] = Non
 # pyoxigraph's ORDER BY turns both values back into strings at every comparison, and on a
 # store on disk each string is a look-up in RocksDB (2–4 µs): ordering the 2,886 rows of
 # reported-figures by three labels took 140 ms. run_named runs a named query without its
-# final ORDER BY and sorts the rows here, by the same keys in SPARQL's order: unbound <
-# blank node < IRI < literal; numbers by value, strings by code point. Rows the keys leave
-# tied stay in the order the engine gave them, as they did under its own sort. A key
-# column whose literals are not all of one kind (numbers with strings, two languages,
-# dates, booleans) is not ordered here: the query then runs again with its ORDER BY.
+# final ORDER BY and sorts the rows here, by the same keys in pyoxigraph's order: unbound
+# < blank node < IRI < literal; numbers by value; strings by code point, then language tag
+# ("a"@en < "a"@zh < "a"). Rows the keys leave tied stay in the order the engine gave them,
+# as they did under its own sort. A key column whose literals are not all of one kind
+# (numbers with strings, dates, booleans) is not ordered here: the query then runs again
+# with its ORDER BY.
 
 _KEY = r"(?:(?:ASC|DESC)\s*\(\s*\?\w+\s*\)|\?\w+)"
 _FINAL_ORDER = re.compile(rf"(?:^|\n)[ \t]*ORDER[ \t]+BY((?:\s+{_KEY})+)\s*\Z", re.IGNORECASE)
@@ -361,12 +363,12 @@ def _sort_key(cell: str) -> tuple[object, Optional[tuple]]:
     end = cell.rindex('"')
     text, tail = _cell_text(cell), cell[end + 1:]
     if not tail:
-        return "string", (3, text)
-    if tail.startswith("@"):
-        return ("lang", tail[1:]), (3, text)
+        return "string", (3, text, 1)
+    if tail.startswith("@"):                        # by text, then language; "a"@zh before "a"
+        return "string", (3, text, 0, tail[1:])
     datatype = tail[3:-1]                           # ^^<…>
     if datatype == _XSD + "string":
-        return "string", (3, text)
+        return "string", (3, text, 1)
     if datatype not in _EXACT and datatype not in _FLOATING:
         return None, None
     try:
