@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import TTL_PREFIXES
 from kg.cli import main
 from kg.errors import QueryError
 from kg.query import (bind_params, get_named, load_store, named_queries, order_rows, parse_named, run, run_named,
@@ -89,6 +90,23 @@ def test_queries_entity_matches_an_alt_label(store):
 def test_queries_suspects_caught_away_only_lists_other_provinces(store):
     got = rows(store, "suspects-caught-away")
     assert got == [{"suspect": "张某", "homeProvince": "广东省", "arrestedIn": "杭州市", "arrestProvince": "浙江省"}]
+
+
+def test_queries_suspects_caught_away_fall_back_on_their_group_s_origin(small_kg):
+    # 钱某's home is his gang's origin (南京 → 江苏); 吴某 lives in 深圳, so his gang's origin
+    # (also 江苏) is not his home
+    extra = TTL_PREFIXES + """
+    <person/a2/qian> a fkg:Suspect ; rdfs:label "钱某"@zh ; fkg:memberOf <group/a2/g> ; fkg:arrestedIn <place/440300> .
+    <person/a2/wu> a fkg:Suspect ; rdfs:label "吴某"@zh ; fkg:memberOf <group/a2/g> ; fkg:livesIn <place/440300> ;
+        fkg:arrestedIn <place/330100> .
+    """
+    import pyoxigraph as ox
+    graph = load_store(small_kg)
+    graph.load(extra.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    got = [(r["suspect"], r["homeProvince"], r["arrestedIn"], r["arrestProvince"])
+           for r in rows(graph, "suspects-caught-away")]
+    assert got == [("吴某", "广东省", "杭州市", "浙江省"), ("张某", "广东省", "杭州市", "浙江省"),
+                   ("钱某", "江苏省", "深圳市", "广东省")]
 
 
 def test_queries_recovered_by_unit_sums_per_unit(store):
