@@ -7,8 +7,8 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from itertools import chain
 from decimal import Decimal, InvalidOperation
+from itertools import chain
 from pathlib import Path
 from typing import Optional, Sequence
 
