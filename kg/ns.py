@@ -102,6 +102,7 @@ class FKG(DefinedNamespace):
     originPlace: URIRef  # place of origin
     partOf: URIRef  # part of
     reportedBy: URIRef  # reported by
+    reportingCity: URIRef  # reporting city
     rule: URIRef  # rule
     successor: URIRef  # successor
     suspect: URIRef  # suspect

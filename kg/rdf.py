@@ -300,6 +300,9 @@ class _ArticleWriter:
         add(iri, A, fkg("Case"))
         add(iri, fkg("mentionedIn"), self.a)
         add(iri, fkg("mentionedIn"), self.item(doc.item))
+        home = doc.home_city or self.result.home_city     # the cities written as fkg:homeCity above
+        if home:
+            add(iri, fkg("reportingCity"), self.ent(home))
         concept = nt.iri(crime_type_iri(case.crime_type))
         add(iri, fkg("crimeType"), concept)
         add(iri, LABEL, nt.zh(self._case_label(doc, case)))

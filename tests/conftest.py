@@ -86,13 +86,15 @@ fkgc:Theft a skos:Concept ; skos:prefLabel "盗窃"@zh .
 <case/a1/c1> a fkg:Case ; rdfs:label "王女士 刷单返利诈骗案"@zh ; fkg:crimeType fkgc:RebateTaskFraud ;
     fkg:victim <person/a1/wang> ; fkg:suspect <person/a1/zhang> ; fkg:criminalGroup <group/a1/g> ;
     fkg:handledBy <unit/wx> ; fkg:occurredIn <place/330106> ;
-    fkg:amountLost 50000.0 ; fkg:amountRecovered 20000.0 ; fkg:mentionedIn <article/a1> .
+    fkg:amountLost 50000.0 ; fkg:amountRecovered 20000.0 ; fkg:mentionedIn <article/a1> ; fkg:reportingCity <place/330100> .
 <case/a1/c2> a fkg:Case ; rdfs:label "赵先生 虚假投资理财诈骗案"@zh ; fkg:crimeType fkgc:InvestmentFraud ;
-    fkg:victim <person/a1/zhao> ; fkg:handledBy <unit/xh> ; fkg:amountLost 100000.0 ; fkg:mentionedIn <article/a1> .
+    fkg:victim <person/a1/zhao> ; fkg:handledBy <unit/xh> ; fkg:amountLost 100000.0 ; fkg:mentionedIn <article/a1> ;
+    fkg:reportingCity <place/330100> .
 <case/a2/c1> a fkg:Case ; rdfs:label "孙女士 刷单返利诈骗案"@zh ; fkg:crimeType fkgc:RebateTaskFraud ;
-    fkg:victim <person/a2/sun> ; fkg:handledBy <unit/sz> ; fkg:amountRecovered 30000.0 ; fkg:mentionedIn <article/a2> .
+    fkg:victim <person/a2/sun> ; fkg:handledBy <unit/sz> ; fkg:amountRecovered 30000.0 ; fkg:mentionedIn <article/a2> ;
+    fkg:reportingCity <place/440300> .
 <case/a2/c2> a fkg:Case ; rdfs:label "周先生 盗窃案"@zh ; fkg:crimeType fkgc:Theft ;
-    fkg:victim <person/a2/zhou> ; fkg:amountLost 8000.0 ; fkg:mentionedIn <article/a2> .
+    fkg:victim <person/a2/zhou> ; fkg:amountLost 8000.0 ; fkg:mentionedIn <article/a2> ; fkg:reportingCity <place/440300> .
 
 <figure/a1/f1> a fkg:ReportedFigure ; fkg:measure "破获电诈案件"@zh ; fkg:value 120.0 ; fkg:unit "起" ;
     fkg:period "2024年" ; fkg:reportedBy <unit/hz> .

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import TTL_PREFIXES
 from kg.cli import main
 from kg.errors import QueryError
-from kg.query import bind_params, get_named, load_store, named_queries, parse_named, run_named
+from kg.query import (bind_params, get_named, load_store, named_queries, order_rows, parse_named, run, run_named,
+                      split_order, with_prefixes)
 
 QUERIES = Path(__file__).resolve().parent.parent / "kg" / "queries"
 
@@ -90,6 +92,23 @@ def test_queries_suspects_caught_away_only_lists_other_provinces(store):
     assert got == [{"suspect": "张某", "homeProvince": "广东省", "arrestedIn": "杭州市", "arrestProvince": "浙江省"}]
 
 
+def test_queries_suspects_caught_away_fall_back_on_their_group_s_origin(small_kg):
+    # 钱某's home is his gang's origin (南京 → 江苏); 吴某 lives in 深圳, so his gang's origin
+    # (also 江苏) is not his home
+    extra = TTL_PREFIXES + """
+    <person/a2/qian> a fkg:Suspect ; rdfs:label "钱某"@zh ; fkg:memberOf <group/a2/g> ; fkg:arrestedIn <place/440300> .
+    <person/a2/wu> a fkg:Suspect ; rdfs:label "吴某"@zh ; fkg:memberOf <group/a2/g> ; fkg:livesIn <place/440300> ;
+        fkg:arrestedIn <place/330100> .
+    """
+    import pyoxigraph as ox
+    graph = load_store(small_kg)
+    graph.load(extra.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    got = [(r["suspect"], r["homeProvince"], r["arrestedIn"], r["arrestProvince"])
+           for r in rows(graph, "suspects-caught-away")]
+    assert got == [("吴某", "广东省", "杭州市", "浙江省"), ("张某", "广东省", "杭州市", "浙江省"),
+                   ("钱某", "江苏省", "深圳市", "广东省")]
+
+
 def test_queries_recovered_by_unit_sums_per_unit(store):
     got = {r["unit"]: float(r["amountRecovered"]) for r in rows(store, "recovered-by-unit")}
     assert got == {"深圳市公安局": 30000.0, "杭州市公安局西湖区分局文新派出所": 20000.0}
@@ -107,6 +126,50 @@ def test_queries_reported_figures_filter_by_unit_alias_and_period(store):
 def test_queries_dissuaded_victims_have_recovered_but_no_loss(store):
     got = rows(store, "dissuaded-victims")
     assert [(r["victim"], r["handledBy"], float(r["amountRecovered"])) for r in got] == [("孙女士", "深圳市公安局", 30000.0)]
+
+
+def test_queries_entity_leaves_out_the_reporting_city_written_for_cases_by_place(store):
+    got = rows(store, "entity", name="深圳市")
+    assert ("←", "livesIn", "张某") in {(r["direction"], r["relation"], r["value"]) for r in got}
+    assert all(r["relation"] != "reportingCity" for r in got)
+    assert all(r["relation"] != "reportingCity" for r in rows(store, "entity", name="周先生 盗窃案"))
+
+
+# Two news items of one page, each with its own home city and a case (names invented).
+PAGE = ("永州警方破获刷单诈骗案\n本报讯 近日,永州市公安局零陵分局接到受害人王女士报警,王女士在网上做兼职刷单,"
+        "先后被骗5万元。\n\n株洲警方劝阻一起诈骗\n本报讯 近日,株洲市公安局天元分局接到市民李先生报警,"
+        "李先生接到冒充客服的电话,被骗12万元。\n")
+
+
+def _reporting_cities(result, resources) -> list[tuple]:
+    """Each case's fkg:reportingCity beside the city cases-by-place used to look up for it:
+    the fkg:homeCity of its news item, else of its article."""
+    import pyoxigraph as ox
+    from kg.rdf import article_ntriples
+    graph = ox.Store()
+    graph.load(article_ntriples(result, resources)[0], format=ox.RdfFormat.N_TRIPLES)
+    res = run(graph, with_prefixes("""
+        SELECT ?case ?written ?rule WHERE {
+          ?case a fkg:Case .
+          OPTIONAL { ?case fkg:reportingCity ?written }
+          OPTIONAL { ?case fkg:mentionedIn ?item . ?item a fkg:NewsItem ; fkg:homeCity ?itemCity }
+          OPTIONAL { ?case fkg:mentionedIn ?article . ?article a fkg:Article ; fkg:homeCity ?articleCity }
+          BIND(COALESCE(?itemCity, ?articleCity) AS ?rule)
+        } ORDER BY ?case"""))
+    return [tuple(r[1:]) for r in res.rows]
+
+
+def test_queries_reporting_city_is_the_item_home_city_else_the_article_s(run_article, kg_resources):
+    from dataclasses import replace
+    from kg.extract import DEFAULT_PIPELINE
+    res = run_article(PAGE, names=DEFAULT_PIPELINE)
+    assert [len(d.cases) for d in res.docs] == [1, 1]
+    assert [d.home_city for d in res.docs] == ["Place/431100", "Place/430200"] and res.home_city == "Place/431100"
+    yongzhou, zhuzhou = (f"https://w3id.org/fraudkg/resource/place/{c}" for c in ("431100", "430200"))
+    assert _reporting_cities(res, kg_resources) == [(yongzhou, yongzhou), (zhuzhou, zhuzhou)]
+    # an item without a home city of its own: its case takes the page's
+    res = replace(res, docs=(res.docs[0], replace(res.docs[1], home_city=None)))
+    assert _reporting_cities(res, kg_resources) == [(yongzhou, yongzhou), (yongzhou, yongzhou)]
 
 
 # every named query, with the parameters the tests above use
@@ -140,6 +203,59 @@ def test_queries_answer_the_same_when_graphs_repeat_shared_nodes(small_kg, store
         repeated.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
                         for t in triples if g == "a" or t.subject in shared)
     assert rows(repeated, name, **params) == rows(store, name, **params)
+
+
+@pytest.mark.parametrize("name,params", CALLS)
+def test_queries_rows_come_in_the_order_sparql_would_give(store, name, params):
+    # run_named drops the final ORDER BY and sorts in Python; pyoxigraph's own sort must agree
+    query = get_named(name)
+    assert split_order(query.text)[1], f"{name} ends without an ORDER BY run_named can apply"
+    ordered = run(store, with_prefixes(query.text), bind_params(query, params))
+    hidden = {p.name for p in query.params}
+    keep = [i for i, v in enumerate(ordered.variables) if v not in hidden]
+    assert run_named(store, name, params).rows == [[r[i] for i in keep] for r in ordered.rows]
+
+
+def test_queries_split_order_takes_only_a_final_order_by_of_variables():
+    assert split_order("SELECT ?a ?b WHERE { ?a ?p ?b }\nORDER BY DESC(?b) ?a asc(?p)\n") == (
+        "SELECT ?a ?b WHERE { ?a ?p ?b }\n", [("b", True), ("a", False), ("p", False)])
+    for text in ("SELECT ?a WHERE { ?a ?p ?b }\nORDER BY ?a\nLIMIT 3",          # a LIMIT after it
+                 "SELECT ?a WHERE { ?a ?p ?b }\nORDER BY STR(?a)",                # an expression
+                 "SELECT ?a WHERE { ?a ?p ?b }  # ORDER BY ?a",                    # a comment
+                 "SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?p ?b }\nORDER BY ?a } }"):
+        assert split_order(text) == (text, [])
+
+
+def test_queries_python_order_follows_sparql_and_refuses_mixed_literals():
+    import pyoxigraph as ox
+    graph = ox.Store()
+    graph.add(ox.Quad(ox.BlankNode("n"), ox.NamedNode("http://x/p"), ox.Literal("o")))
+    query = ('SELECT ?v WHERE { { VALUES ?v { UNDEF "b" "a" "10" "é" "b"@zh "a"@zh "a"@en "a"@zh-Hant "" ""@zh '
+             '<http://x/b> <http://x/a> } } UNION { ?v <http://x/p> "o" } }')
+    cells = [[c] for c in graph.query(query).serialize(format=ox.QueryResultsFormat.TSV).decode().split("\n")[1:-1]]
+    terms = [str(s["v"]) for s in graph.query(query)]          # "a"@zh and "a" apart
+    expected = [str(s["v"]) for s in graph.query(query + " ORDER BY ?v")]
+    assert len(terms) == 14 and terms != expected
+    assert [terms[i] for i in order_rows(["v"], cells, [("v", False)])] == expected
+    assert [terms[i] for i in order_rows(["v"], cells, [("v", True)])] == [
+        str(s["v"]) for s in graph.query(query + " ORDER BY DESC(?v)")]
+    numbers = [["2"], ['"10"^^<http://www.w3.org/2001/XMLSchema#integer>'], ["1.5"], [""]]
+    assert order_rows(["n"], numbers, [("n", True)]) == [1, 0, 2, 3]      # by value; unbound last in DESC
+    assert order_rows(["n"], numbers + [['"x"']], [("n", False)]) is None   # numbers and strings
+    assert order_rows(["n"], [["true"], ["false"]], [("n", False)]) is None
+    assert order_rows(["n"], [["1"]], [("m", False)]) is None               # not a column
+
+
+def test_queries_values_read_back_as_the_text_of_each_term():
+    import pyoxigraph as ox
+    graph = ox.Store()
+    query = ('SELECT ?v ?w WHERE { VALUES (?v ?w) { (1 UNDEF) (1.5 "") (1.0e3 "a\\tb\\nc\\"d\\\\e\\u00e9") '
+             '("x"@zh-Hant <http://a/b>) ("2020-01-01"^^<http://www.w3.org/2001/XMLSchema#date> true) } }')
+    texts = [[None if t is None else t.value for t in solution] for solution in graph.query(query)]
+    assert run(graph, query).rows == texts
+    assert texts[2][1] == 'a\tb\nc"d\\eé'
+    blank = run(graph, "SELECT ?b WHERE { BIND(BNODE() AS ?b) }").rows[0][0]
+    assert blank.startswith("_:") and len(blank) > 2
 
 
 @pytest.mark.parametrize("hostile", ['"} ; DROP ALL ; #', "张某\" } UNION { ?s ?p ?o } #", "<x> ?p ?o", "'"])
