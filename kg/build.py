@@ -250,22 +250,30 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     unchanged ones from the graphs in the store."""
     from .extract import DEFAULT_PIPELINE
     from .rdf import article_iri
-    from .sections import article_section
-    from .store import GraphStore
+    from .sections import SectionCache, article_section, code_fingerprint
+    from .store import SECTIONS_FOLDER, GraphStore
     gs = GraphStore(path)
-    gs.ensure_fingerprint(extraction_fingerprint(pipeline.names if pipeline else DEFAULT_PIPELINE))
+    fingerprint = extraction_fingerprint(pipeline.names if pipeline else DEFAULT_PIPELINE)
+    cache = SectionCache(Path(path) / SECTIONS_FOLDER, hashlib.sha256((fingerprint + code_fingerprint()).encode()).hexdigest())
+    if gs.ensure_fingerprint(fingerprint):
+        cache.clear()
     stored = gs.article_hashes()
     current = {str(article_iri(a.id)): a for a in articles}
     todo = [a for g, a in current.items() if stored.get(g) != a.content_hash]
     unchanged = [g for g in current if stored.get(g) == current[g].content_hash]
     for g in sorted(set(stored) - set(current)):
         gs.remove_graph(g)
+        cache.drop(g)
         report.removed.append(g)
     gs.put_scheme(_scheme_ntriples())
     graph = _Graph()
-    for g in unchanged:
-        nt = gs.graphs_ntriples([g])
-        graph.add(article_section(g, nt), nt if full else b"")
+    for g in unchanged:      # their sections from the cache, else (and their triples) from the store
+        section = cache.get(g, stored[g])
+        nt = gs.graphs_ntriples([g]) if full or section is None else b""
+        if section is None:
+            section = article_section(g, nt)
+            cache.put(g, stored[g], section)
+        graph.add(section, nt if full else b"")
     # The store is written on a thread of its own: pyoxigraph releases the GIL while it loads,
     # so storing one batch overlaps extracting the next (on another core). Batches are stored
     # in order; their results are read back in order as they finish (freeing their N-Triples).
@@ -281,6 +289,7 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
                     report.skipped.append((outcome.path, error))
                     continue
                 (report.updated if g in stored else report.added).append(g)
+                cache.put(g, current[g].content_hash, outcome.section)
                 graph.add(outcome.section, outcome.ntriples if full else b"")
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store") as writer:

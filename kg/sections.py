@@ -17,10 +17,15 @@ article came from a store.
 """
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
+import shutil
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import BinaryIO, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator, Optional
 
 from .model import ENTITY_TYPES
 from .ns import FKGR
@@ -146,3 +151,59 @@ def type_lines(ntriples: bytes) -> Iterator[bytes]:
 def type_matches(types: bytes) -> Iterator[re.Match]:
     """(subject IRI, type name) matches of lines from :func:`type_lines`."""
     return _TYPE_LINE.finditer(types)
+
+
+# ---------------------------------------------------------------- kept beside a store
+class SectionCache:
+    """Each stored article's section, kept in a folder beside the store (``fraudkg-sections``)
+    so that a build need not read unchanged articles back from the store to write kg.ttl
+    (reading 5,595 graphs back cost as much as extracting them).
+
+    An entry is used only when its key matches: the article's content hash and the
+    fingerprint of the code that wrote it (extraction, sections, serialisation, pyoxigraph).
+    Entries are written after the store has committed the article; any entry that cannot be
+    read, or does not match, is a miss, and the build reads the store instead.
+    """
+
+    def __init__(self, folder: Path, fingerprint: str):
+        self.folder = folder
+        self.fingerprint = fingerprint
+
+    def _file(self, graph: str) -> Path:
+        return self.folder / (hashlib.sha1(graph.encode("utf-8")).hexdigest() + ".section")
+
+    def get(self, graph: str, content_hash: str) -> Optional[Section]:
+        try:
+            key, fields = marshal.loads(self._file(graph).read_bytes())
+            section = Section(*fields)
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+        return section if key == (self.fingerprint, content_hash) and section.article == graph else None
+
+    def put(self, graph: str, content_hash: str, section: Section) -> None:
+        self.folder.mkdir(exist_ok=True)
+        fields = (section.article, section.turtle, section.triples, section.shared, section.shared_special,
+                  section.types)
+        # renamed into place but not synced: after a crash an entry may be empty or cut short,
+        # which reads as a miss
+        target = self._file(graph)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(marshal.dumps(((self.fingerprint, content_hash), fields)))
+        os.replace(tmp, target)
+
+    def drop(self, graph: str) -> None:
+        self._file(graph).unlink(missing_ok=True)
+
+    def clear(self) -> None:
+        if self.folder.is_dir():
+            shutil.rmtree(self.folder)
+
+
+def code_fingerprint() -> str:
+    """What, beside the extraction code, decides a section's bytes."""
+    import pyoxigraph as ox
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(ox.__version__.encode("utf-8"))
+    for name in ("sections.py", "serialize.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()

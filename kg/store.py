@@ -6,7 +6,9 @@ Layout of a store folder (a RocksDB database that ``oxigraph serve-read-only`` c
   graph holds the article's ``fkg:contentHash``, which is what incremental builds compare;
 - the crime-type scheme in the graph ``fkgc:scheme``;
 - ``fraudkg-store.json`` beside the database: the fingerprint of the extraction code that
-  filled it (a change of code means every article must be extracted again).
+  filled it (a change of code means every article must be extracted again);
+- ``fraudkg-sections/`` beside the database: each article's section of ``kg.ttl``
+  (:class:`kg.sections.SectionCache`), so that unchanged articles need not be read back.
 
 Queries see the union of all graphs (``use_default_graph_as_union``), which is the graph a
 plain build writes to ``kg.ttl``.
@@ -36,6 +38,7 @@ from .ns import FKG, FKGC, FKGR, RDF
 from .serialize import FORMATS, PREFIXES, atomic_path, sort_ntriples, to_ox
 
 FINGERPRINT_FILE = "fraudkg-store.json"
+SECTIONS_FOLDER = "fraudkg-sections"       # kg.sections.SectionCache
 ARTICLE_GRAPH_PREFIX = str(FKGR["article/"])
 SCHEME_GRAPH = FKGC.scheme
 _NT = ox.RdfFormat.N_TRIPLES

@@ -200,3 +200,57 @@ def test_store_an_article_carries_its_hash_only_once_all_its_triples_are_in(tmp_
     assert len(gs.ox) > 0 and gs.article_hashes() == {}
     assert gs.put_articles([(g, _article_nt(g)) for g in graphs]) == [None] * 4
     assert set(gs.article_hashes()) == set(graphs) and len(gs.ox) == 16
+
+
+def test_store_an_unchanged_article_is_written_from_its_kept_section_not_read_back(pipeline, small_corpus, tmp_path,
+                                                                                  monkeypatch):
+    from kg.store import SECTIONS_FOLDER
+    store = tmp_path / "store"
+    build([small_corpus], tmp_path / "first", html=False, validate=False, pipeline=pipeline, store=store)
+    kept = sorted((store / SECTIONS_FOLDER).glob("*.section"))
+    assert len(kept) == 4
+    monkeypatch.setattr(GraphStore, "graphs_ntriples", lambda self, graphs: pytest.fail("read back from the store"))
+    again = build([small_corpus], tmp_path / "again", html=False, validate=False, pipeline=pipeline, store=store)
+    assert len(again.unchanged) == 4
+    assert (tmp_path / "again" / "kg.ttl").read_bytes() == (tmp_path / "first" / "kg.ttl").read_bytes()
+    (small_corpus / "gz_quanzu.txt").unlink()
+    build([small_corpus], tmp_path / "third", html=False, validate=False, pipeline=pipeline, store=store)
+    assert len(list((store / SECTIONS_FOLDER).glob("*.section"))) == 3      # the removed article's is gone
+
+
+def test_store_a_damaged_or_stale_kept_section_is_ignored(pipeline, small_corpus, tmp_path):
+    from kg.store import SECTIONS_FOLDER
+    store = tmp_path / "store"
+    build([small_corpus], tmp_path / "first", html=False, validate=False, pipeline=pipeline, store=store)
+    one, two, *_ = sorted((store / SECTIONS_FOLDER).glob("*.section"))
+    one.write_bytes(one.read_bytes()[:100])                 # cut short, as after a crash
+    two.write_bytes(b"")
+    again = build([small_corpus], tmp_path / "again", html=False, validate=False, pipeline=pipeline, store=store)
+    assert len(again.unchanged) == 4
+    assert (tmp_path / "again" / "kg.ttl").read_bytes() == (tmp_path / "first" / "kg.ttl").read_bytes()
+    # an article whose file changed back and forth: its section is keyed by content, so the
+    # section kept for the old content is never used for the new one
+    path = small_corpus / "bj_kefu.txt"
+    old = path.read_text(encoding="utf-8")
+    path.write_text(old + "\n北京市海淀区公安分局提醒：不要轻信陌生来电。\n", encoding="utf-8")
+    build([small_corpus], tmp_path / "changed", html=False, validate=False, pipeline=pipeline, store=store)
+    fresh = build([small_corpus], tmp_path / "fresh", html=False, validate=False, pipeline=pipeline)
+    assert (tmp_path / "changed" / "kg.ttl").read_bytes() == (tmp_path / "fresh" / "kg.ttl").read_bytes()
+    assert fresh.triples != again.triples
+
+
+def test_store_a_kept_section_is_used_only_with_the_code_that_wrote_it(pipeline, small_corpus, tmp_path, monkeypatch):
+    import marshal
+
+    import kg.sections
+    from kg.store import SECTIONS_FOLDER
+    store = tmp_path / "store"
+    build([small_corpus], tmp_path / "first", html=False, validate=False, pipeline=pipeline, store=store)
+    entry = sorted((store / SECTIONS_FOLDER).glob("*.section"))[0]
+    key, fields = marshal.loads(entry.read_bytes())
+    entry.write_bytes(marshal.dumps((key, (fields[0], b"# kept\n", *fields[2:]))))
+    build([small_corpus], tmp_path / "kept", html=False, validate=False, pipeline=pipeline, store=store)
+    assert b"# kept\n" in (tmp_path / "kept" / "kg.ttl").read_bytes()          # the entry is what was written
+    monkeypatch.setattr(kg.sections, "code_fingerprint", lambda: "other code")
+    build([small_corpus], tmp_path / "other", html=False, validate=False, pipeline=pipeline, store=store)
+    assert (tmp_path / "other" / "kg.ttl").read_bytes() == (tmp_path / "first" / "kg.ttl").read_bytes()
