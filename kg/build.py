@@ -187,6 +187,8 @@ def _extract(articles: Sequence[Article], report: BuildReport, pipeline: Optiona
             continue
         report.articles += 1
         yield outcome
+    if progress:
+        progress(total, total, "")
 
 
 @dataclass

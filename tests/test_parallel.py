@@ -36,3 +36,12 @@ def test_parallel_outcomes_come_back_in_input_order_and_a_failure_stays_with_its
     assert all(isinstance(o, Outcome) for o in outcomes)
     assert outcomes[1].error and "internal error" in outcomes[1].error
     assert all(o.error is None and o.triples for i, o in enumerate(outcomes) if i != 1)
+
+
+def test_parallel_progress_reaches_the_total_in_every_mode(small_corpus, tmp_path):
+    pipeline = light_pipeline()
+    for jobs in (1, 2):
+        calls = []
+        build([small_corpus], tmp_path / f"out{jobs}", html=False, pipeline=pipeline, jobs=jobs,
+              progress=lambda done, total, current: calls.append((done, total)))
+        assert calls[-1] == (4, 4) and [d for d, _ in calls] == sorted(d for d, _ in calls)
