@@ -252,11 +252,11 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     unchanged ones from the graphs in the store."""
     from .extract import DEFAULT_PIPELINE
     from .rdf import article_iri
-    from .sections import SectionCache, article_section, code_fingerprint
+    from .sections import SectionCache, article_section
     from .store import SECTIONS_FOLDER, GraphStore
     gs = GraphStore(path)
     fingerprint = extraction_fingerprint(pipeline.names if pipeline else DEFAULT_PIPELINE)
-    cache = SectionCache(Path(path) / SECTIONS_FOLDER, hashlib.sha256((fingerprint + code_fingerprint()).encode()).hexdigest())
+    cache = SectionCache(Path(path) / SECTIONS_FOLDER, fingerprint)
     if gs.ensure_fingerprint(fingerprint):
         cache.clear()
     stored = gs.article_hashes()

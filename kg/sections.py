@@ -165,9 +165,9 @@ class SectionCache:
     read, or does not match, is a miss, and the build reads the store instead.
     """
 
-    def __init__(self, folder: Path, fingerprint: str):
+    def __init__(self, folder: Path, extraction_fingerprint: str):
         self.folder = folder
-        self.fingerprint = fingerprint
+        self.fingerprint = hashlib.sha256((extraction_fingerprint + code_fingerprint()).encode("utf-8")).hexdigest()
 
     def _file(self, graph: str) -> Path:
         return self.folder / (hashlib.sha1(graph.encode("utf-8")).hexdigest() + ".section")
