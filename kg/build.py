@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
 from .errors import KGError
-from .ingest import iter_input_files, read_article
-from .serialize import atomic_path
+from .ingest import article_id, read_article
+from .inputs import InputFile, scan_inputs
+from .serialize import atomic_paths, remove_stale_temporaries
 from .model import ENTITY_TYPES, Article
 from .pipeline import ArticleResult, Pipeline, Resources
 
@@ -43,11 +44,19 @@ class BuildReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)       # in the store, not among the inputs (no --prune)
+    lost: int = 0                # articles read whose extraction failed
+    outputs_kept: bool = False   # most articles were lost: the previous outputs were left in place
     phases: dict[str, float] = field(default_factory=dict)    # seconds: read, extract, validate, write, html
 
     @property
     def ok(self) -> bool:
-        return self.articles > 0
+        return self.articles > 0 and not self.mostly_lost
+
+    @property
+    def mostly_lost(self) -> bool:
+        """More than half of the articles that were read could not be extracted."""
+        return self.lost * 2 > self.lost + self.articles
 
 
 def extract_files(files: Sequence[Path], pipeline: Pipeline, report: BuildReport,
@@ -86,20 +95,23 @@ def graph_triples(results: Iterable[ArticleResult], resources: Resources) -> set
     return triples
 
 
-def read_articles(files: Sequence[Path], report: BuildReport, max_bytes: Optional[int] = None) -> list[Article]:
-    """Decode the files (unreadable ones go into ``report.skipped``); ids made unique."""
+def read_articles(files: Sequence[Path | InputFile], report: BuildReport, max_bytes: Optional[int] = None
+                  ) -> list[Article]:
+    """Decode the files (unreadable ones go into ``report.skipped``); each article's id comes
+    from its file's key (:func:`kg.ingest.article_id`), which no two files share."""
     articles = []
-    used_ids: set[str] = set()
-    for path in files:
+    used_ids: dict[str, str] = {}
+    for f in files:
+        path, key = (f.path, f.key) if isinstance(f, InputFile) else (Path(f), Path(f).name)
         try:
-            article = read_article(path, max_bytes=max_bytes)
-            if article.id in used_ids:   # same stem in two folders: keep both, distinctly
-                article = read_article(path, article_id_=f"{article.id}_{article.content_hash[:8]}",
-                                       max_bytes=max_bytes)
+            article = read_article(path, article_id_=article_id(key), max_bytes=max_bytes)
         except KGError as e:
             report.skipped.append((str(path), f"{e.message} ({e.hint})" if e.hint else e.message))
             continue
-        used_ids.add(article.id)
+        if article.id in used_ids:      # only the same key twice (a caller's list): one article
+            report.skipped.append((str(path), f"is the same article as {used_ids[article.id]}, read once"))
+            continue
+        used_ids[article.id] = str(path)
         report.warnings.extend((str(path), note) for note in article.notes)
         articles.append(article)
     return articles
@@ -125,25 +137,40 @@ def extraction_fingerprint(names: Sequence[str] = ()) -> str:
 def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = True,
           progress: Optional[Progress] = None, pipeline: Optional[Pipeline] = None,
           store: Optional[Path | str] = None, jobs: int = 1, scheduler: Optional[str] = None,
-          validate: bool = True, max_article_bytes: Optional[int] = None) -> BuildReport:
+          validate: bool = True, max_article_bytes: Optional[int] = None, prune: bool = False,
+          follow_links: bool = False) -> BuildReport:
     """Build ``out_dir/kg.ttl`` (and ``graph.html``) from every ``.txt`` under ``inputs``.
 
     With ``store`` the graph is kept in that store folder and only new or changed articles
     are extracted; ``jobs`` worker processes or a Dask ``scheduler`` (``tcp://…`` or
     ``local``) extract in parallel. The output is the same in every mode. ``validate=False``
     skips the SHACL check. A file over ``max_article_bytes`` (default ``kg.ingest.MAX_BYTES``)
-    is skipped unread.
+    is skipped unread. Symbolic links leading out of the input folders are followed only
+    with ``follow_links``.
+
+    Nothing is lost to a mistake: a build that reads no article changes neither the store
+    nor the outputs; articles of the store that are not among the inputs are kept (and
+    stay in kg.ttl) unless ``prune``, which needs every input to be readable in full; and
+    when most articles that were read could not be extracted, the previous outputs are kept
+    (``report.outputs_kept``) and ``report.ok`` is false.
     """
     t0 = time.perf_counter()
     report = BuildReport()
     _check_out_dir(Path(out_dir))
-    files, skipped = iter_input_files(inputs)
-    report.skipped.extend(skipped)
-    articles = read_articles(files, report, max_article_bytes)
+    scan = scan_inputs(inputs, follow_links=follow_links)
+    report.skipped.extend(scan.skipped)
+    if prune and scan.incomplete:
+        raise KGError("--prune removes from the store the articles missing from the inputs, but these "
+                      "could not be read in full: " + ", ".join(scan.incomplete[:5]),
+                      hint="fix the paths; nothing was changed")
+    articles = read_articles(scan.files, report, max_article_bytes)
     report.phases["read"] = time.perf_counter() - t0
+    if not articles:             # nothing read: nothing changes, neither the store nor the outputs
+        report.seconds = time.perf_counter() - t0
+        return report
     full = validate or html      # the SHACL check and the HTML need every triple in this process
     if store is not None:
-        graph = _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full)
+        graph = _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full, prune)
     else:
         graph = _collect(articles, report, pipeline, jobs, scheduler, progress, full)
     # "extract": running (or waiting for) the extraction, the store written meanwhile on its own
@@ -151,7 +178,9 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
     report.phases["extract"] = time.perf_counter() - t0 - report.phases["read"] - report.phases.get("load", 0.0)
     if "load" in report.phases:
         report.phases["load"] = report.phases.pop("load")     # listed after extract
-    if report.articles:
+    if report.mostly_lost and (Path(out_dir) / "kg.ttl").exists():
+        report.outputs_kept = True       # never replace a good graph by what is left of a failed build
+    elif report.articles:
         _write_outputs(graph, Path(out_dir), report, html, validate)
     report.seconds = time.perf_counter() - t0
     return report
@@ -167,6 +196,7 @@ def _check_out_dir(out: Path) -> None:
     if not os.access(out, os.W_OK):
         raise KGError("cannot write to the output folder: permission denied", path=str(out),
                       hint="choose another --out")
+    remove_stale_temporaries(out, OUTPUT_NAMES)     # left by a build that was killed
 
 
 def _scheme_triples() -> set[tuple]:
@@ -184,6 +214,7 @@ def _extract(articles: Sequence[Article], report: BuildReport, pipeline: Optiona
             progress(n, total, outcome.path)
         if outcome.error is not None:
             report.skipped.append((outcome.path, outcome.error))
+            report.lost += 1
             continue
         report.articles += 1
         yield outcome
@@ -246,27 +277,40 @@ def _load_batch(gs, batch: list) -> list[Optional[str]]:
 
 
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
-                 jobs: int, scheduler: Optional[str], progress: Optional[Progress], full: bool) -> _Graph:
+                 jobs: int, scheduler: Optional[str], progress: Optional[Progress], full: bool,
+                 prune: bool = False) -> _Graph:
     """Bring the store up to date with ``articles``; the sections (and N-Triples when
-    ``full``) of every article of the build: extracted ones as their workers wrote them,
-    unchanged ones from the graphs in the store."""
+    ``full``) of every article of the store: extracted ones as their workers wrote them,
+    unchanged ones (and, without ``prune``, those not among the inputs) from the store."""
     from .extract import DEFAULT_PIPELINE
     from .rdf import article_iri
+    from .errors import StoreError
     from .sections import SectionCache, article_section
     from .store import SECTIONS_FOLDER, GraphStore
     gs = GraphStore(path)
     fingerprint = extraction_fingerprint(pipeline.names if pipeline else DEFAULT_PIPELINE)
     cache = SectionCache(Path(path) / SECTIONS_FOLDER, fingerprint)
+    current = {str(article_iri(a.id)): a for a in articles}
+    if not prune and gs.fingerprint() not in (None, fingerprint):
+        others = [g for g in gs.article_hashes() if g not in current]
+        if others:        # they would have to be extracted again, from files that were not given
+            raise StoreError(f"the store was built by another version of the extraction and holds "
+                             f"{len(others)} article(s) that are not among the inputs (such as <{others[0]}>)",
+                             path=str(path), hint="give their folders too, or add --prune to drop them; "
+                                                  "nothing was changed")
     if gs.ensure_fingerprint(fingerprint):
         cache.clear()
     stored = gs.article_hashes()
-    current = {str(article_iri(a.id)): a for a in articles}
     todo = [a for g, a in current.items() if stored.get(g) != a.content_hash]
     unchanged = [g for g in current if stored.get(g) == current[g].content_hash]
     for g in sorted(set(stored) - set(current)):
-        gs.remove_graph(g)
-        cache.drop(g)
-        report.removed.append(g)
+        if prune:
+            gs.remove_graph(g)
+            cache.drop(g)
+            report.removed.append(g)
+        else:
+            unchanged.append(g)
+            report.kept.append(g)
     gs.put_scheme(_scheme_ntriples())
     graph = _Graph()
     for g in unchanged:      # their sections from the cache, else (and their triples) from the store
@@ -288,6 +332,7 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
                 g = str(article_iri(outcome.article_id))
                 if error is not None:
                     report.articles -= 1
+                    report.lost += 1
                     report.skipped.append((outcome.path, error))
                     continue
                 (report.updated if g in stored else report.added).append(g)
@@ -301,8 +346,8 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
         t = time.perf_counter()
         settle(wait=True)
         report.phases["load"] = time.perf_counter() - t      # waiting for the writer after extraction
-    report.unchanged = unchanged
-    report.articles += len(unchanged)
+    report.unchanged = [g for g in unchanged if g in current]
+    report.articles += len(report.unchanged)
     gs.flush()
     report.store = str(path)
     return graph
@@ -351,14 +396,19 @@ def _write_outputs(graph: _Graph, out: Path, report: BuildReport, html: bool, va
         report.phases["validate"] = time.perf_counter() - t
     t = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    with atomic_path(out / "kg.ttl") as tmp, open(tmp, "wb") as f:
-        report.triples = write_turtle(graph.sections, scheme, f)
-    graph.sections.clear()
-    report.outputs.append(str(out / "kg.ttl"))
-    report.phases["write"] = time.perf_counter() - t
-    if html:
-        t = time.perf_counter()
-        from .viz import write_html
-        write_html(triples, out / "graph.html")
-        report.outputs.append(str(out / "graph.html"))
-        report.phases["html"] = time.perf_counter() - t
+    names = OUTPUT_NAMES if html else OUTPUT_NAMES[:1]
+    # both files are written, then both switched: never a new graph beside an old page
+    with atomic_paths(*(out / n for n in names)) as tmps:
+        with open(tmps[0], "wb") as f:
+            report.triples = write_turtle(graph.sections, scheme, f)
+        graph.sections.clear()
+        report.phases["write"] = time.perf_counter() - t
+        if html:
+            t = time.perf_counter()
+            from .viz import write_html
+            write_html(triples, tmps[1])
+            report.phases["html"] = time.perf_counter() - t
+    report.outputs.extend(str(out / n) for n in names)
+
+
+OUTPUT_NAMES = ("kg.ttl", "graph.html")

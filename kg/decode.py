@@ -49,6 +49,9 @@ def decode(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
     if bad <= max(3, _DAMAGE_LIMIT * non_ascii):
         text, notes = _utf8(data, path)
         return text, "utf-8", notes
+    mixed = _mixed(data)
+    if mixed is not None:
+        return mixed
     for enc in _legacy_order(data):
         try:
             text = data.decode(enc)
@@ -62,6 +65,62 @@ def decode(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
         return guess, "utf-16", ("decoded as UTF-16 without a byte-order mark",)
     raise InputError(f"is not UTF-8, GB18030 or Big5 text ({bad} of {len(data)} bytes are not UTF-8)",
                      path=path, hint="convert it to UTF-8")
+
+
+def _mixed(data: bytes) -> Optional[tuple[str, str, tuple[str, ...]]]:
+    """Text whose lines are in different encodings (UTF-8 lines pasted among GBK or Big5
+    ones), decoded line by line; None when the file is not of that kind. A line that decodes
+    in none of them is read as UTF-8 with its bad bytes replaced."""
+    lines = data.split(b"\n")
+    utf8_chars = 0
+    kinds: list[Optional[str]] = []
+    for line in lines:
+        try:
+            line.decode("utf-8")
+            kinds.append("utf-8")
+            utf8_chars += sum(1 for b in line if b >= 0xC0)
+        except UnicodeDecodeError:
+            kinds.append(None)
+    if utf8_chars < 3 or all(kinds):
+        return None
+    out, by_enc = [], {}
+    for n, (line, kind) in enumerate(zip(lines, kinds), 1):
+        if kind is None:
+            for enc in _legacy_order(line):
+                try:
+                    text = line.decode(enc)
+                except UnicodeDecodeError:
+                    continue
+                if _looks_chinese(text):
+                    kind = enc
+                    break
+        if kind is None:
+            text, kind = line.decode("utf-8", "replace"), "unreadable"
+        elif kind == "utf-8":
+            text = line.decode("utf-8")
+        out.append(text)
+        by_enc.setdefault(kind, []).append(n)
+    if len(by_enc.get("unreadable", ())) * 2 > len(lines):
+        return None
+    names = {"gb18030": "GB18030/GBK", "big5": "Big5"}
+    parts = [f"{_line_ranges(ns)} as {names[enc]}" for enc, ns in sorted(by_enc.items()) if enc in names]
+    if "unreadable" in by_enc:
+        parts.append(f"{_line_ranges(by_enc['unreadable'])} in no known encoding (bad bytes replaced by U+FFFD)")
+    note = "mixed encodings, read line by line: " + "; ".join(parts) + "; the other lines as UTF-8"
+    return "\n".join(out), "mixed", (note,)
+
+
+def _line_ranges(numbers: list[int], limit: int = 10) -> str:
+    """[3, 4, 5, 9] → "lines 3-5, 9"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    shown = ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in runs[:limit])
+    more = f" and {len(runs) - limit} more" if len(runs) > limit else ""
+    return ("line " if len(numbers) == 1 else "lines ") + shown + more
 
 
 def _utf8(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import importlib.resources
+import os
 import re
 import stat
 import statistics
@@ -42,11 +43,33 @@ MAX_BYTES = 2 * 1024 * 1024
 
 # ----------------------------------------------------------------------------- reading
 
-def article_id(path: Path) -> str:
-    """A stable IRI-safe identifier for a file: its stem with unsafe characters replaced."""
-    stem = unicodedata.normalize("NFC", path.stem)
-    safe = re.sub(r"[^\w.-]+", "_", stem).strip("_") or "article"
-    return safe
+# An id kept as the file's stem: word characters, dots and dashes (never only dots), NFC
+_PLAIN_ID = re.compile(r"(?!\.+$)[\w.-]{1,120}")
+
+
+def article_id(key: str | Path) -> str:
+    """The article identifier of the file with key ``key`` (its path relative to the input it
+    was found under, :class:`kg.inputs.InputFile`; a path stands for its name).
+
+    A key ``STEM.txt`` whose stem is plain (word characters, dots, dashes; NFC; at most 120
+    characters) gives ``STEM``. Any other key (a subfolder, another suffix, spaces or
+    symbols, undecodable bytes) gives a readable slug, ``~`` and 16 hex digits of the
+    SHA-256 of the key's bytes: a plain stem never holds ``~``, so no two keys share an id.
+    """
+    if isinstance(key, Path):
+        key = key.name
+    stem = key[:-4] if key.endswith(".txt") else None
+    if stem is not None and _PLAIN_ID.fullmatch(stem) and unicodedata.is_normalized("NFC", stem):
+        return stem
+    raw = os.fsencode(key)
+    base = key[:-4] if key.lower().endswith(".txt") else key
+    slug = re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFC", display_name(base))).strip("_.")[:60]
+    return f"{slug or 'article'}~{hashlib.sha256(raw).hexdigest()[:16]}"
+
+
+def display_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (held as surrogates) become U+FFFD."""
+    return os.fsencode(name).decode("utf-8", "replace") if any("\udc80" <= c <= "\udcff" for c in name) else name
 
 
 def read_article(path: Path | str, *, article_id_: str | None = None, max_bytes: int | None = None) -> Article:
@@ -65,7 +88,7 @@ def read_article(path: Path | str, *, article_id_: str | None = None, max_bytes:
                          hint="remove it or put the article's text in it")
     return Article(
         id=article_id_ or article_id(path),
-        source_file=path.name,
+        source_file=display_name(path.name),
         path=where,
         raw=text,
         content_hash=hashlib.sha256(data).hexdigest(),

@@ -19,6 +19,7 @@ never stops the others.
 from __future__ import annotations
 
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -95,20 +96,86 @@ def run_serial(articles: Sequence[Article], pipeline: Pipeline, full: bool = Tru
 
 def run_processes(articles: Sequence[Article], jobs: int,
                   names: Optional[tuple[str, ...]] = None, full: bool = True) -> Iterator[Outcome]:
-    """Extract with ``jobs`` worker processes; outcomes come back in input order."""
+    """Extract with ``jobs`` worker processes; outcomes come back in input order.
+
+    A worker that dies (killed, out of memory, a crash in a library) breaks the pool. The
+    articles that were being extracted when it died are each tried again alone, in a fresh
+    process, once: one that kills that process too is skipped with a reason. The articles
+    that had not started go on in a new pool. So a death loses at most the article that
+    caused it, never the rest of the build.
+    """
     import multiprocessing
     # forkserver/spawn: never fork a process that may hold threads (a server, a Dask client)
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_pipeline,
-                             initargs=(names,)) as pool:
-        futures = [pool.submit(_work, a, names, full) for a in articles]
-        for a, f in zip(articles, futures):
-            try:
-                yield f.result()
-            except BrokenProcessPool:
-                yield Outcome(a.path, a.id, error="a worker process died while extracting "
-                                                  "(out of memory?); run with --jobs 1 to find the article")
+    done: dict[int, Outcome] = {}
+    todo = list(range(len(articles)))
+    first = 0                      # the next outcome to hand back
+
+    def ready() -> Iterator[Outcome]:
+        nonlocal first
+        while first in done:
+            yield done.pop(first)
+            first += 1
+
+    while todo:
+        started = ctx.RawArray("b", len(articles))      # set by a worker as it takes an article
+        broken: list[int] = []
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx, initializer=_start_worker,
+                                 initargs=(names, started)) as pool:
+            futures = []
+            for i in todo:
+                try:
+                    futures.append((i, pool.submit(_work_at, i, pickle.dumps(articles[i], pickle.HIGHEST_PROTOCOL),
+                                                   names, full)))
+                except BrokenProcessPool:
+                    broken.append(i)
+            for i, f in futures:
+                try:
+                    done[i] = f.result()
+                except BrokenProcessPool:
+                    broken.append(i)
+                yield from ready()
+        if not broken:
+            break
+        suspects = [i for i in sorted(broken) if started[i]]
+        todo = [i for i in sorted(broken) if not started[i]]
+        if not suspects:               # the workers died before taking any article
+            for i in todo:
+                done[i] = Outcome(articles[i].path, articles[i].id, error="the worker processes died before "
+                                  "extracting anything (out of memory?); run with --jobs 1")
+            todo = []
+        for i in suspects:
+            done[i] = _alone(ctx, articles[i], names, full)
+        yield from ready()
+    yield from ready()
+
+
+_STARTED = None      # in a worker: the shared flags of run_processes
+
+
+def _start_worker(names: Optional[tuple[str, ...]], started) -> None:
+    global _STARTED
+    _STARTED = started
+    worker_pipeline(names)
+
+
+def _work_at(i: int, article: bytes, names: Optional[tuple[str, ...]], full: bool) -> Outcome:
+    """Extract the pickled ``article``, flagged as taken first (its unpickling may be what kills)."""
+    if _STARTED is not None:
+        _STARTED[i] = 1
+    return _work(pickle.loads(article), names, full)
+
+
+def _alone(ctx, article: Article, names: Optional[tuple[str, ...]], full: bool) -> Outcome:
+    """``article`` extracted again in a process of its own; an error outcome if that dies too."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=worker_pipeline, initargs=(names,)) as pool:
+        try:
+            return pool.submit(_work, article, names, full).result()
+        except BrokenProcessPool:
+            return Outcome(article.path, article.id,
+                           error="the worker process died while extracting it, twice (out of memory, or a "
+                                 "crash in a library); skipped")
 
 
 def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0,

@@ -208,28 +208,92 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     A failure to write (disk full, no permission) raises :class:`KGError` naming ``path``;
     the previous file is left as it was.
     """
-    path = Path(path)
+    with atomic_paths(path) as (tmp,):
+        yield tmp
+
+
+@contextmanager
+def atomic_paths(*paths: Path | str) -> Iterator[tuple[Path, ...]]:
+    """Temporary paths beside ``paths`` that replace them all, one right after the other,
+    only once every one of them is written and synced: files that belong together (kg.ttl
+    and graph.html) are switched as a pair, or not at all.
+
+    A temporary is named ``.NAME.PID.XXXXXXXX.tmp``: one left by a killed process is removed
+    by :func:`remove_stale_temporaries`. A failure to write raises :class:`KGError` naming
+    the file; the previous files are left as they were.
+    """
+    paths = tuple(Path(p) for p in paths)
+    tmps: list[Path] = []
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as e:
-        raise KGError(f"cannot write: {e.strerror or e}", path=str(path)) from None
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())     # mkstemp makes it 0600; give it a new file's mode
-        os.replace(tmp, path)
-    except BaseException as e:
         try:
-            os.unlink(tmp)
+            for path in paths:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+                os.close(fd)
+                tmps.append(Path(tmp))
+        except OSError as e:
+            raise KGError(f"cannot write: {e.strerror or e}", path=str(paths[len(tmps)])) from None
+        yield tuple(tmps)
+        for tmp, path in zip(tmps, paths):
+            try:
+                with open(tmp, "rb+") as f:
+                    os.fsync(f.fileno())
+                os.chmod(tmp, 0o666 & ~_umask())     # mkstemp makes it 0600; give it a new file's mode
+            except OSError as e:
+                raise KGError(f"cannot write: {e.strerror or e}", path=str(path),
+                              hint="the previous file is unchanged") from None
+        for tmp, path in zip(tmps, paths):
+            os.replace(tmp, path)
+    except BaseException as e:
+        for tmp in tmps:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        if isinstance(e, OSError):
+            where = next((str(p) for p in paths if p.name in str(e.filename or "")), str(paths[0]))
+            raise KGError(f"cannot write: {e.strerror or e}", path=where,
+                          hint="the previous files are unchanged") from None
+        raise
+
+
+_TEMPORARY = re.compile(r"^\.+(?P<name>.+?)\.(?:(?P<pid>\d+)\.)?[^.]+\.tmp$")
+
+
+def remove_stale_temporaries(folder: Path | str, names: Iterable[str]) -> list[Path]:
+    """Delete the temporaries of :func:`atomic_paths` for the files ``names`` in ``folder``
+    that a killed process left behind (those of a process still running are kept)."""
+    removed = []
+    names = set(names)
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for f in entries:
+        m = _TEMPORARY.match(f.name)
+        if not m or not any(m.group("name") == n or m.group("name").startswith(n + ".") for n in names):
+            continue
+        pid = m.group("pid")
+        if pid and _running(int(pid)):
+            continue
+        try:
+            f.unlink()
+            removed.append(f)
         except OSError:
             pass
-        if isinstance(e, OSError):
-            raise KGError(f"cannot write: {e.strerror or e}", path=str(path),
-                          hint="the previous file is unchanged") from None
-        raise
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:      # exists, owned by another user
+        return True
+    return True
 
 
 def _umask() -> int:

@@ -40,7 +40,7 @@ def test_store_incremental_build_equals_a_fresh_build(pipeline, small_corpus, tm
     (small_corpus / "gz_quanzu.txt").unlink()
     (small_corpus / "sz_new.txt").write_text("深圳市南山区公安分局抓获一名帮助信息网络犯罪活动的嫌疑人周某。\n",
                                              encoding="utf-8")
-    second = build([small_corpus], tmp_path / "out2", html=False, pipeline=pipeline, store=store)
+    second = build([small_corpus], tmp_path / "out2", html=False, pipeline=pipeline, store=store, prune=True)
     assert [g.rsplit("/", 1)[1] for g in second.added] == ["sz_new"]
     assert [g.rsplit("/", 1)[1] for g in second.updated] == ["bj_kefu"]
     assert [g.rsplit("/", 1)[1] for g in second.removed] == ["gz_quanzu"]
@@ -214,7 +214,7 @@ def test_store_an_unchanged_article_is_written_from_its_kept_section_not_read_ba
     assert len(again.unchanged) == 4
     assert (tmp_path / "again" / "kg.ttl").read_bytes() == (tmp_path / "first" / "kg.ttl").read_bytes()
     (small_corpus / "gz_quanzu.txt").unlink()
-    build([small_corpus], tmp_path / "third", html=False, validate=False, pipeline=pipeline, store=store)
+    build([small_corpus], tmp_path / "third", html=False, validate=False, pipeline=pipeline, store=store, prune=True)
     assert len(list((store / SECTIONS_FOLDER).glob("*.section"))) == 3      # the removed article's is gone
 
 

@@ -6,12 +6,41 @@ registering itself on :data:`main`.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from ..errors import KGError
+
+
+_CONTROL_NL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+
+
+def safe(text: object, newlines: bool = True) -> str:
+    """``text`` fit for a terminal: control characters (escape sequences, carriage returns,
+    bidirectional overrides) and bytes that are not UTF-8 shown as ``\\xNN``/``\\uNNNN``, so
+    that a file name or a server's answer can neither drive the terminal nor hide itself.
+    ``newlines=False`` escapes line breaks too (a file name must not start a line of its own)."""
+    text = str(text)
+    pattern = _CONTROL if newlines else _CONTROL_NL
+    if not pattern.search(text):
+        return text
+    return pattern.sub(_escaped, text)
+
+
+def _escaped(m: re.Match) -> str:
+    o = ord(m.group())
+    if 0xDC80 <= o <= 0xDCFF:           # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{o - 0xDC00:02x}"
+    return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"
+
+
+def echo(message: object = "", err: bool = False, **kwargs) -> None:
+    """``click.echo`` of :func:`safe` text: every line a command prints goes through here."""
+    click.echo(safe(message), err=err, **kwargs)
 
 
 class _Group(click.Group):
@@ -21,7 +50,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except KGError as e:
-            click.echo(f"Error: {e}", err=True)
+            echo(f"Error: {e}", err=True)
             sys.exit(e.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
@@ -31,8 +60,8 @@ class _Group(click.Group):
         except Exception as e:  # a bug: say so plainly; KG_DEBUG=1 shows the traceback
             if os.environ.get("KG_DEBUG"):
                 raise
-            click.echo(f"Error: unexpected internal error: {e!r} (run again with KG_DEBUG=1 "
-                       "for the traceback and report it)", err=True)
+            echo(f"Error: unexpected internal error: {e!r} (run again with KG_DEBUG=1 "
+                 "for the traceback and report it)", err=True)
             sys.exit(1)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import KGError
-from . import main
+from . import echo, main, safe
 
 
 @main.command()
@@ -25,31 +25,50 @@ from . import main
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT|local",
               help="Extract on a Dask cluster (needs the dask extra).")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the graph.")
+@click.option("--prune", is_flag=True,
+              help="With --store: remove the articles whose files are no longer among INPUTS "
+                   "(every input must exist and be readable). Without it they are kept.")
+@click.option("--follow-links", is_flag=True,
+              help="Follow symbolic links that lead out of the INPUTS folders (by default only "
+                   "links inside them are followed).")
 @click.option("--max-article-mb", default=None, type=click.FloatRange(min=0, min_open=True), metavar="MB",
               help="Skip files larger than this (default 2). One MB of text takes about 13 s and "
                    "300 MB of memory to build.")
-def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler, no_validate, max_article_mb):
+def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler, no_validate, prune, follow_links,
+          max_article_mb):
     """Read every .txt file under INPUTS (files or folders) and build the knowledge graph.
 
     Example: kg build seeds --out outputs
     (incremental: kg build seeds --out outputs --store store; parallel: --jobs 2)
+
+    A build that reads no article changes nothing; one that loses most of its articles
+    keeps the previous outputs and exits non-zero.
     """
     from ..build import build as run_build
     bar = _progress_bar(quiet)
     report = run_build(inputs, out_dir, html=not no_html, progress=bar, store=store, jobs=jobs,
-                       scheduler=scheduler, validate=not no_validate,
+                       scheduler=scheduler, validate=not no_validate, prune=prune, follow_links=follow_links,
                        max_article_bytes=None if max_article_mb is None else int(max_article_mb * 2**20))
     if bar:
         bar.close()
     if not quiet:
         _print_report(report)
     for path, reason in report.skipped:
-        click.echo(f"Skipped {path}: {reason}", err=True)
+        echo(f"Skipped {safe(path, newlines=False)}: {safe(reason, newlines=False)}", err=True)
     for path, note in report.warnings:
-        click.echo(f"Note {path}: {note}", err=True)
+        echo(f"Note {safe(path, newlines=False)}: {safe(note, newlines=False)}", err=True)
+    if report.kept:
+        echo(f"Kept {len(report.kept)} article(s) of the store whose files are not among the inputs "
+             "(--prune removes them)", err=True)
     _print_violations(report.violations, quiet)
+    if report.mostly_lost:
+        kept = ("the previous outputs in " + str(out_dir) + " were left as they were"
+                if report.outputs_kept else "the outputs hold only the articles that were extracted")
+        raise KGError(f"{report.lost} of {report.lost + report.articles} articles could not be extracted "
+                      f"(see the Skipped lines); {kept}")
     if not report.ok:
-        raise KGError("nothing could be built: no readable article among the inputs")
+        raise KGError("nothing could be built: no readable article among the inputs"
+                      + ("; the store was not changed" if store is not None else ""))
     if strict and (report.skipped or report.violations):
         sys.exit(1)
 
@@ -62,7 +81,7 @@ def _print_violations(violations, quiet: bool, limit: int = 20) -> None:
     if quiet:
         return
     for v in violations[:limit]:
-        click.echo(f"  {v}", err=True)
+        echo(f"  {safe(v, newlines=False)}", err=True)
     if len(violations) > limit:
         click.echo(f"  … and {len(violations) - limit} more", err=True)
 
@@ -91,17 +110,18 @@ def _progress_bar(quiet: bool):
 
 
 def _print_report(report) -> None:
-    click.echo(f"Articles read: {report.articles} ({report.items} news items)"
+    echo(f"Articles read: {report.articles} ({report.items} news items)"
                + (f", skipped: {len(report.skipped)}" if report.skipped else ""))
     if report.entities:
         parts = ", ".join(f"{t} {n}" for t, n in sorted(report.entities.items()))
-        click.echo(f"Entities: {sum(report.entities.values())} ({parts})")
-    click.echo(f"Cases: {report.cases}")
+        echo(f"Entities: {sum(report.entities.values())} ({parts})")
+    echo(f"Cases: {report.cases}")
     if report.store:
-        click.echo(f"Store {report.store}: {len(report.added)} added, {len(report.updated)} updated, "
-                   f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
-    click.echo(f"Triples: {report.triples}")
+        echo(f"Store {report.store}: {len(report.added)} added, {len(report.updated)} updated, "
+                   f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
+                   + (f", {len(report.kept)} kept" if report.kept else ""))
+    echo(f"Triples: {report.triples}")
     phases = ", ".join(f"{k} {v:.1f}" for k, v in report.phases.items())
-    click.echo(f"Time: {report.seconds:.2f} s" + (f" ({phases})" if phases else ""))
+    echo(f"Time: {report.seconds:.2f} s" + (f" ({phases})" if phases else ""))
     for o in report.outputs:
-        click.echo(f"Wrote {o}")
+        echo(f"Wrote {o}")
