@@ -3,26 +3,29 @@
 From a store, every named graph (each article, the crime-type scheme) is sent with its own
 ``PUT ?graph=<iri>``; from a file, the whole graph goes to ``--graph`` (or the endpoint's
 default graph). A small state file remembers, per endpoint, the hash of each graph as it
-was sent, so a second push sends only what changed (and deletes graphs that were removed
-from the store), and a push that was interrupted resumes where it stopped.
+was sent, so a second push sends only what changed, and a push that was interrupted resumes
+where it stopped. Article graphs removed from the store are deleted on the server only with
+``delete`` (``kg push --delete``).
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
+import re
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
 from .errors import StoreError
 from .serialize import PREFIXES, atomic_path
+from .store import ARTICLE_GRAPH_PREFIX
 
 Progress = Callable[[int, int, str], None]
 STATE_FILE = "fraudkg-push.json"
@@ -33,6 +36,7 @@ class PushReport:
     sent: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)     # sent before, gone from the source, not deleted
     triples: int = 0
     seconds: float = 0.0
 
@@ -89,7 +93,7 @@ class GraphStoreClient:
         except urllib.error.HTTPError as e:
             if method == "DELETE" and e.code == 404:
                 return e.code
-            detail = e.read(300).decode("utf-8", "replace").strip()
+            detail = " ".join(e.read(300).decode("utf-8", "replace").split())
             hint = "check --user/--password" if e.code in (401, 403) else "is it a Graph Store Protocol endpoint?"
             raise StoreError(f"{method} {graph or 'default graph'} failed: HTTP {e.code} {detail}",
                              path=self.endpoint, hint=hint) from None
@@ -98,10 +102,51 @@ class GraphStoreClient:
 
 
 def _load_state(path: Path) -> dict:
+    """The state file: {endpoint and graph: {graph IRI or "": sha256 of what was sent}}; a file
+    of any other shape is refused (its entries would decide what is deleted on the server)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
+    except (OSError, ValueError) as e:
+        raise StoreError(f"cannot read the push state file: {getattr(e, 'strerror', None) or e}", path=str(path),
+                         hint="delete it (the next push sends every graph again) or give another --state") from None
+    try:
+        state = json.loads(text)
+    except ValueError as e:
+        state = e
+    if not (isinstance(state, dict) and all(
+            isinstance(k, str) and isinstance(v, dict) and all(
+                isinstance(g, str) and isinstance(h, str) and _SHA256.fullmatch(h) for g, h in v.items())
+            for k, v in state.items())):
+        raise StoreError("is not a FraudKG push state file (a JSON object of endpoints, each mapping graph "
+                         "IRIs to SHA-256 hashes)", path=str(path),
+                         hint="delete it (the next push sends every graph again) or give another --state")
+    return state
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def check_endpoint(endpoint: str) -> str:
+    """``endpoint`` if it is an http(s) URL without a user name or password in it; else a
+    :class:`StoreError` (which never repeats the password)."""
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"the endpoint must be an http:// or https:// URL, not {_without_password(endpoint)!r}")
+    if parts.username is not None or parts.password is not None:
+        raise StoreError(f"the endpoint URL holds credentials: {_without_password(endpoint)}",
+                         hint="give the user with --user and the password in KG_PUSH_PASSWORD, not in the URL "
+                              "(it would be printed and stored in the state file)")
+    return endpoint
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    user, _, host = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{user.split(':', 1)[0]}:***@{host}"))
 
 
 def _save_state(path: Path, state: dict) -> None:
@@ -111,9 +156,14 @@ def _save_state(path: Path, state: dict) -> None:
 
 def push(source: Path | str, endpoint: str, *, graph: Optional[str] = None, user: Optional[str] = None,
          password: Optional[str] = None, state_path: Optional[Path | str] = None, force: bool = False,
-         progress: Optional[Progress] = None) -> PushReport:
-    """Send ``source`` (a store folder or an RDF file) to ``endpoint``; only changed graphs are sent."""
+         progress: Optional[Progress] = None, delete: bool = False) -> PushReport:
+    """Send ``source`` (a store folder or an RDF file) to ``endpoint``; only changed graphs are sent.
+
+    Article graphs sent before that are no longer in ``source`` are deleted on the server
+    only with ``delete`` (else listed in ``report.stale``); graphs that are not FraudKG article
+    graphs are never deleted."""
     t0 = time.perf_counter()
+    check_endpoint(endpoint)
     source = Path(source)
     state_path = Path(state_path) if state_path else default_state_path(source)
     state = _load_state(state_path)
@@ -141,7 +191,10 @@ def push(source: Path | str, endpoint: str, *, graph: Optional[str] = None, user
                 last_save = time.monotonic()
         present = {g or "" for g, _ in graphs}
         for name in sorted(set(sent) - present):
-            client.request("DELETE", name or None)
+            if not delete or not name.startswith(ARTICLE_GRAPH_PREFIX):
+                report.stale.append(name)
+                continue
+            client.request("DELETE", name)
             del sent[name]
             report.deleted.append(name)
     finally:

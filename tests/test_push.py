@@ -83,9 +83,89 @@ def test_push_sends_each_graph_once_and_resumes(oxigraph_server, tmp_path):
     _store(store, {changed: 10})
     GraphStore(store).remove_graph(gone)
     third = push(store, endpoint)
-    assert third.sent == [changed] and third.deleted == [gone]
+    assert third.sent == [changed] and third.deleted == [] and third.stale == [gone]    # no --delete
+    assert _count_per_graph(oxigraph_server)[gone] == graphs[gone]
+    fourth = push(store, endpoint, delete=True)
+    assert fourth.sent == [] and fourth.deleted == [gone]
     expected = {g: (10 if g == changed else n) for g, n in graphs.items() if g != gone}
     assert _count_per_graph(oxigraph_server) == expected
+
+
+def test_push_a_push_after_a_mistyped_build_deletes_nothing(oxigraph_server, tmp_path):
+    store = tmp_path / "store"
+    graphs = {f"https://w3id.org/fraudkg/resource/article/a{i}": 2 for i in range(3)}
+    _store(store, graphs)
+    endpoint = f"{oxigraph_server}/store"
+    push(store, endpoint)
+    for g in graphs:                # what an emptied store looks like
+        GraphStore(store).remove_graph(g)
+    report = push(store, endpoint)
+    assert report.deleted == [] and sorted(report.stale) == sorted(graphs)
+    assert _count_per_graph(oxigraph_server) == graphs
+
+
+def test_push_state_entries_that_are_not_article_graphs_are_never_deleted(oxigraph_server, tmp_path):
+    store = tmp_path / "store"
+    _store(store, {"https://w3id.org/fraudkg/resource/article/a0": 2})
+    endpoint = f"{oxigraph_server}/store"
+    theirs = push(tmp_path / "store", endpoint, graph=f"{EX}theirs", state_path=tmp_path / "other.json")
+    assert theirs.sent == [f"{EX}theirs"]
+    state = tmp_path / "store" / "fraudkg-push.json"
+    state.write_text(json.dumps({f"{endpoint} ": {f"{EX}theirs": "0" * 64}}), encoding="utf-8")
+    report = push(store, endpoint, delete=True)
+    assert report.deleted == [] and report.stale == [f"{EX}theirs"]
+    assert f"{EX}theirs" in _count_per_graph(oxigraph_server)
+
+
+@pytest.mark.parametrize("content", ["[1, 2]", '{"x": [1]}', '{"x": {"g": 5}}', "not json", '{"x": {"g": "abc"}}'])
+def test_push_a_state_file_of_the_wrong_shape_is_a_clear_error(tmp_path, content):
+    from click.testing import CliRunner
+    from kg.cli import main
+    _store(tmp_path / "store", {"https://w3id.org/fraudkg/resource/article/a0": 1})
+    (tmp_path / "state.json").write_text(content, encoding="utf-8")
+    res = CliRunner().invoke(main, ["push", str(tmp_path / "store"), "--endpoint", "http://127.0.0.1:9/store",
+                                    "--state", str(tmp_path / "state.json")])
+    assert res.exit_code == 1 and "is not a FraudKG push state file" in res.output, res.output
+    assert "internal error" not in res.output
+
+
+def test_push_credentials_in_the_url_are_refused_and_never_printed_or_stored(tmp_path):
+    from click.testing import CliRunner
+    from kg.cli import main
+    _store(tmp_path / "store", {"https://w3id.org/fraudkg/resource/article/a0": 1})
+    res = CliRunner().invoke(main, ["push", str(tmp_path / "store"), "--endpoint",
+                                    "http://alice:s3cr3t-pw@127.0.0.1:9/store"])
+    assert res.exit_code == 1 and "--user" in res.output and "KG_PUSH_PASSWORD" in res.output
+    assert "s3cr3t-pw" not in res.output
+    assert not (tmp_path / "store" / "fraudkg-push.json").exists()
+
+
+def test_push_a_server_error_body_cannot_drive_the_terminal(tmp_path):
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from click.testing import CliRunner
+    from kg.cli import main
+
+    class Hostile(BaseHTTPRequestHandler):
+        def do_PUT(self):
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b"\x1b]0;owned\x07\x1b[2J\x1b[31mfail\r\nError: fake line")
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Hostile)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _store(tmp_path / "store", {"https://w3id.org/fraudkg/resource/article/a0": 1})
+        res = CliRunner().invoke(main, ["push", str(tmp_path / "store"), "--endpoint",
+                                        f"http://127.0.0.1:{server.server_address[1]}/store"])
+    finally:
+        server.shutdown()
+    assert res.exit_code == 1 and "HTTP 500" in res.output
+    assert "\x1b" not in res.output and "\r" not in res.output and "\\x1b[31m" in res.output
+    assert res.output.count("\n") == 1            # one Error line, no second line forged by the body
 
 
 def test_push_file_into_one_named_graph(oxigraph_server, tmp_path):

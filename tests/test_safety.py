@@ -305,3 +305,18 @@ def test_inputs_links_out_of_the_input_folders_are_not_followed(small_corpus, tm
     followed = build([small_corpus], tmp_path / "out", html=False, validate=False, pipeline=pipeline,
                      follow_links=True)
     assert followed.articles == 5 and not followed.skipped      # secret.txt and dir/secret.txt: one file
+
+
+# ------------------------------------------------------------------ 12. escape codes kept off the terminal
+
+def test_cli_escape_codes_in_file_names_do_not_reach_the_terminal(tmp_path):
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "good.txt").write_text(GOOD, encoding="utf-8")
+    (root / "evil\x1b]0;owned\x07\x1b[2J\nError: forged.txt").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (root / "rlo\u202egnp.txt").write_bytes(b"")
+    res = CliRunner().invoke(main, ["build", str(root), "--out", str(tmp_path / "out"), "--no-html", "--no-validate"])
+    assert res.exit_code == 0, res.output
+    assert "\x1b" not in res.output and "\x07" not in res.output and "\u202e" not in res.output
+    assert "\\x1b]0;owned\\x07" in res.output and "\\u202e" in res.output
+    assert not any(line.startswith("Error") for line in res.output.splitlines())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import KGError
+from ..errors import KGError, QueryError
 
 
 _CONTROL_NL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
@@ -50,7 +50,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except KGError as e:
-            echo(f"Error: {e}", err=True)
+            # one line, unless a query's own text is shown (the user's, with a pointer under it)
+            echo(f"Error: {safe(e, newlines=isinstance(e, QueryError))}", err=True)
             sys.exit(e.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)

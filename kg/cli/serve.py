@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import main
+from . import echo, main
 
 
 @main.command()
@@ -26,7 +26,7 @@ def serve(source, port, host, timeout, max_rows, workers, quiet):
     endpoint at /sparql; updates are refused)
     """
     from ..serve import SparqlServer
-    log = None if quiet else (lambda line: click.echo(line, err=True))
+    log = None if quiet else (lambda line: echo(line, err=True))
     server = SparqlServer(source, host=host, port=port, timeout=timeout, max_rows=max_rows,
                           workers=workers, log=log)
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -47,12 +47,15 @@ def serve(source, port, host, timeout, max_rows, workers, quiet):
 @click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to remember what was sent (default: beside SOURCE).")
 @click.option("--force", is_flag=True, help="Send every graph again, even when unchanged.")
+@click.option("--delete", is_flag=True,
+              help="Delete on the endpoint the article graphs sent before that are no longer in SOURCE.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def push(source, endpoint, graph, user, password, state_path, force, quiet):
+def push(source, endpoint, graph, user, password, state_path, force, delete, quiet):
     """Send SOURCE (a store folder or an RDF file) to a SPARQL Graph Store endpoint.
 
     Each article goes as its own named graph (HTTP PUT); graphs sent before and unchanged
-    since are skipped, so an interrupted push resumes where it stopped.
+    since are skipped, so an interrupted push resumes where it stopped. Nothing is deleted on
+    the endpoint without --delete.
 
     Example: kg push store --endpoint http://127.0.0.1:7879/store
     """
@@ -66,12 +69,15 @@ def push(source, endpoint, graph, user, password, state_path, force, quiet):
             bar.update(done - bar.pos)
 
     report = run_push(source, endpoint, graph=graph, user=user, password=password, state_path=state_path,
-                      force=force, progress=progress)
+                      force=force, progress=progress, delete=delete)
     if bar is not None:
         bar.render_finish()
     if not quiet:
-        click.echo(f"Sent {len(report.sent)} graphs ({report.triples} triples), {len(report.unchanged)} "
-                   f"unchanged, {len(report.deleted)} deleted, in {report.seconds:.2f} s")
+        echo(f"Sent {len(report.sent)} graphs ({report.triples} triples), {len(report.unchanged)} "
+             f"unchanged, {len(report.deleted)} deleted, in {report.seconds:.2f} s")
+    if report.stale:
+        echo(f"Kept {len(report.stale)} graph(s) on the endpoint that are no longer in {source} "
+             "(--delete removes the article graphs among them)", err=True)
 
 
 @main.command()
