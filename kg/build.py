@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
-from .errors import KGError
+from .errors import KGError, StoreError
 from .ingest import article_id, read_article
 from .inputs import InputFile, scan_inputs
 from .serialize import atomic_paths, remove_stale_temporaries
@@ -170,7 +170,18 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
         return report
     full = validate or html      # the SHACL check and the HTML need every triple in this process
     if store is not None:
-        graph = _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full, prune)
+        try:
+            graph = _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full, prune)
+        except StoreError as e:     # opening it: name the inputs in the command to rebuild it
+            if e.hint and "INPUTS" in e.hint:
+                e.hint = e.hint.replace("INPUTS", " ".join(map(str, inputs)))
+            raise
+        except (OSError, RuntimeError) as e:
+            from .store import store_fault
+            fault = store_fault(e, store, " ".join(map(str, inputs)))
+            if fault is None:
+                raise
+            raise fault from None
     else:
         graph = _collect(articles, report, pipeline, jobs, scheduler, progress, full)
     # "extract": running (or waiting for) the extraction, the store written meanwhile on its own
@@ -284,7 +295,6 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     unchanged ones (and, without ``prune``, those not among the inputs) from the store."""
     from .extract import DEFAULT_PIPELINE
     from .rdf import article_iri
-    from .errors import StoreError
     from .sections import SectionCache, article_section
     from .store import SECTIONS_FOLDER, GraphStore
     gs = GraphStore(path)

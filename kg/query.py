@@ -27,7 +27,11 @@ def load_store(source: Path | str) -> ox.Store:
     if path.is_dir():
         try:
             return ox.Store.read_only(str(path))
-        except OSError as e:
+        except (OSError, RuntimeError) as e:
+            from .store import store_fault
+            fault = store_fault(e, path) if isinstance(e, RuntimeError) or (path / "CURRENT").is_file() else None
+            if fault is not None:
+                raise fault from None
             raise InputError(f"is not a FraudKG store: {e}", path=str(path)) from None
     if not path.is_file():
         raise InputError("does not exist", path=str(path), hint="give a kg.ttl file or a store folder")

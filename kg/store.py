@@ -25,6 +25,7 @@ have been dropped.
 """
 from __future__ import annotations
 
+import errno
 import io
 import json
 from pathlib import Path
@@ -44,7 +45,29 @@ SCHEME_GRAPH = FKGC.scheme
 _NT = ox.RdfFormat.N_TRIPLES
 _NQ = ox.RdfFormat.N_QUADS
 
-__all__ = ["GraphStore", "is_store", "iter_article_graphs", "open_store", "to_quads"]
+__all__ = ["GraphStore", "is_store", "iter_article_graphs", "open_store", "store_fault", "to_quads"]
+
+
+def store_fault(e: BaseException, path: Path | str, inputs: str = "INPUTS") -> Optional[StoreError]:
+    """The :class:`StoreError` that says what went wrong with the store at ``path`` and what to
+    do, for an error pyoxigraph (RocksDB) raised; None when ``e`` is not a store fault."""
+    text = str(e)
+    brief = " ".join(text.split())[:300]
+    if "No space left" in text or getattr(e, "errno", None) == errno.ENOSPC:
+        return StoreError("the disk is full", path=str(path),
+                          hint="free some space, then run the same command again: every article the store "
+                               "holds with its content hash is whole, the others are loaded again")
+    if "Corruption" in text or "checksum mismatch" in text or "corrupt" in text.lower():
+        return StoreError(f"the store is damaged ({brief})", path=str(path),
+                          hint=f"restore it from a backup, or rebuild it: move the folder aside and run "
+                               f"`kg build {inputs} --store {path}`")
+    if "lock" in text.lower():
+        return StoreError(f"the store is in use ({brief})", path=str(path),
+                          hint="is another build or server using it? wait for it to finish")
+    if isinstance(e, OSError) or text.startswith("IO error"):
+        return StoreError(f"cannot use the store: {brief}", path=str(path),
+                          hint="check the folder's permissions and the disk, then run the command again")
+    return None
 
 
 def to_quads(triples: Iterable[tuple], graph: URIRef) -> list[ox.Quad]:
@@ -77,9 +100,11 @@ class GraphStore:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.ox = ox.Store(str(self.path))
-        except OSError as e:
-            hint = "is another build writing to it?" if "lock" in str(e).lower() else None
-            raise StoreError(f"cannot open the store: {e}", path=str(self.path), hint=hint) from None
+        except (OSError, RuntimeError) as e:
+            fault = store_fault(e, self.path)
+            if fault is None:
+                raise
+            raise fault from None
 
     # ------------------------------------------------------------------ articles
     def article_graphs(self) -> list[str]:

@@ -320,3 +320,45 @@ def test_cli_escape_codes_in_file_names_do_not_reach_the_terminal(tmp_path):
     assert "\x1b" not in res.output and "\x07" not in res.output and "\u202e" not in res.output
     assert "\\x1b]0;owned\\x07" in res.output and "\\u202e" in res.output
     assert not any(line.startswith("Error") for line in res.output.splitlines())
+
+
+# ------------------------------------------------------------------ 6. store faults named, with what to do
+
+def _damage(store: Path, what: str) -> None:
+    if what == "MANIFEST":
+        f = next(store.glob("MANIFEST-*"))
+        data = bytearray(f.read_bytes())
+        data[20:60] = b"\xff" * 40
+    else:
+        f = max(store.glob("*.sst"), key=lambda p: p.stat().st_size)
+        data = bytearray(f.read_bytes())
+        for i in range(100, len(data) - 100, 97):
+            data[i] ^= 0x5A
+    f.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("what", ["MANIFEST", "SST"])
+def test_store_a_damaged_store_is_named_with_how_to_restore_it(small_corpus, tmp_path, pipeline, what):
+    store = tmp_path / "store"
+    build([small_corpus], tmp_path / "out", html=False, validate=False, pipeline=pipeline, store=store)
+    damaged = tmp_path / "damaged"
+    shutil.copytree(store, damaged)
+    _damage(damaged, what)
+    with pytest.raises(KGError) as e:
+        build([small_corpus], tmp_path / "out", html=False, validate=False, pipeline=pipeline, store=damaged)
+    assert "the store is damaged" in str(e.value) and f"kg build {small_corpus} --store {damaged}" in str(e.value)
+    for args in (["query", str(damaged), "SELECT * WHERE { ?s ?p ?o }"], ["export", str(damaged)]):
+        res = CliRunner().invoke(main, args)
+        assert res.exit_code == 1 and "the store is damaged" in res.output and "restore it" in res.output, res.output
+        assert "internal error" not in res.output
+
+
+def test_store_a_full_disk_is_named_with_what_to_do(small_corpus, tmp_path, pipeline, monkeypatch):
+    def disk_full(self, articles):     # what pyoxigraph raises when RocksDB cannot write
+        raise OSError("IO error: No space left on device: While appending to file: 000011.sst: "
+                      "No space left on device")
+
+    monkeypatch.setattr(GraphStore, "put_articles", disk_full)
+    with pytest.raises(KGError, match="the disk is full.*free some space"):
+        build([small_corpus], tmp_path / "out", html=False, validate=False, pipeline=pipeline,
+              store=tmp_path / "store")
