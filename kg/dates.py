@@ -33,6 +33,10 @@ DATE = re.compile(
 # matches: where DATE_AT does not apply, DATE matches empty and consumes nothing).
 DATE_AT = re.compile(rf"(?=今年|去年|前年|明年|同年|当年|{_N})(?:{DATE.pattern})")
 DAY_ONLY = re.compile(rf"(?<![月0-9〇零一二三四五六七八九十])(?P<d>[0-9]{{1,2}})日(?!讯|电)")
+# digits glued before a date's match: a year of more than four digits (99999年12月31日 would
+# otherwise be 12月31日 of the article's year, and 12345年 the year 2345)
+_UNREAD_YEAR = re.compile(r"[0-9０-９]{5,}年$")
+_GLUED_DIGIT = re.compile(r"[0-9０-９]$")
 STORY_RELATIVE = {"当晚": 0, "当天": 0, "当日": 0, "同日": 0, "当夜": 0, "当天上午": 0,
                   "次日": 1, "第二天": 1, "翌日": 1, "隔天": 1}
 ARTICLE_RELATIVE = {"近日": None, "日前": None, "前不久": None, "今天": 0, "今日": 0,
@@ -117,6 +121,8 @@ def _scan(text: str) -> Iterator[tuple[str, int, int, Optional[str], Optional[in
             continue
         if (mo is not None and not 1 <= mo <= 12) or (d is not None and not 1 <= d <= 31):
             continue
+        if (_GLUED_DIGIT if y is not None else _UNREAD_YEAR).search(text, max(0, m.start() - 40), m.start()):
+            continue     # 99999年12月31日, 12345年: a year we cannot read; never lend it another
         hits.append(("abs", m.start(), m.end(), m.group("rel"), y, mo, d))
     taken = [(h[1], h[2]) for h in hits]
     for m in DAY_ONLY.finditer(text):

@@ -204,6 +204,10 @@ def _clean_numeral(raw: str) -> str:
     return raw.rstrip(".．")
 
 
+# a mantissa and an e just before a numeral: the numeral is an exponent (1e308元, 1.5E+3元)
+_E_NOTATION = re.compile(r"[0-9０-９](?:[.．][0-9０-９]+)?[eEｅＥ][+\-＋－]?$")
+
+
 def find_amounts(text: str, *, bare: bool = True) -> Iterator[ParsedAmount]:
     """Every sum of money in ``text``: numerals followed by 元/块, ranges, and (``bare``)
     numerals with 万/亿 or with cents (``9524.15``) that no counter word follows."""
@@ -212,6 +216,9 @@ def find_amounts(text: str, *, bare: bool = True) -> Iterator[ParsedAmount]:
         m = NUMERAL.search(text, pos)
         if not m:
             return
+        if _E_NOTATION.search(text, max(0, m.start() - 40), m.start()):
+            pos = m.end()        # the exponent of 1e308: no sum of money is written so
+            continue
         found = _amount_at(text, m.start(), m.end(), bare)
         if found:
             yield found

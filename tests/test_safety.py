@@ -362,3 +362,18 @@ def test_store_a_full_disk_is_named_with_what_to_do(small_corpus, tmp_path, pipe
     with pytest.raises(KGError, match="the disk is full.*free some space"):
         build([small_corpus], tmp_path / "out", html=False, validate=False, pipeline=pipeline,
               store=tmp_path / "store")
+
+
+# ------------------------------------------------------------------ 15. odd values
+
+@pytest.mark.parametrize("text", ["受害人被骗1e308元。", "受害人被骗1.5E+3万元。", "受害人被骗１ｅ３０８元。"])
+def test_numbers_a_number_in_e_notation_is_not_read_as_its_exponent(text):
+    from kg.numbers import find_amounts
+    assert [a.value for a in find_amounts(text)] == []
+
+
+@pytest.mark.parametrize("text", ["民警于99999年12月31日破获此案。", "民警于12345年1月1日破获此案。"])
+def test_dates_a_year_of_five_digits_lends_no_year_to_its_month_and_day(text):
+    from kg.dates import find_dates
+    assert [d.value for d in find_dates(text, ref_year=2024)] == []
+    assert [d.value for d in find_dates("民警于2023年12月31日破获此案。", ref_year=2024)] == ["2023-12-31"]
