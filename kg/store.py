@@ -48,24 +48,26 @@ _NQ = ox.RdfFormat.N_QUADS
 __all__ = ["GraphStore", "is_store", "iter_article_graphs", "open_store", "store_fault", "to_quads"]
 
 
-def store_fault(e: BaseException, path: Path | str, inputs: str = "INPUTS") -> Optional[StoreError]:
+def store_fault(e: BaseException, path: Optional[Path | str], inputs: str = "INPUTS") -> Optional[StoreError]:
     """The :class:`StoreError` that says what went wrong with the store at ``path`` and what to
     do, for an error pyoxigraph (RocksDB) raised; None when ``e`` is not a store fault."""
     text = str(e)
     brief = " ".join(text.split())[:300]
+    where = str(path) if path is not None else None
+    path = where or "DIR"
     if "No space left" in text or getattr(e, "errno", None) == errno.ENOSPC:
-        return StoreError("the disk is full", path=str(path),
+        return StoreError("the disk is full", path=where,
                           hint="free some space, then run the same command again: every article the store "
                                "holds with its content hash is whole, the others are loaded again")
     if "Corruption" in text or "checksum mismatch" in text or "corrupt" in text.lower():
-        return StoreError(f"the store is damaged ({brief})", path=str(path),
+        return StoreError(f"the store is damaged ({brief})", path=where,
                           hint=f"restore it from a backup, or rebuild it: move the folder aside and run "
                                f"`kg build {inputs} --store {path}`")
     if "lock" in text.lower():
-        return StoreError(f"the store is in use ({brief})", path=str(path),
+        return StoreError(f"the store is in use ({brief})", path=where,
                           hint="is another build or server using it? wait for it to finish")
     if isinstance(e, OSError) or text.startswith("IO error"):
-        return StoreError(f"cannot use the store: {brief}", path=str(path),
+        return StoreError(f"cannot use the store: {brief}", path=where,
                           hint="check the folder's permissions and the disk, then run the command again")
     return None
 

@@ -377,3 +377,15 @@ def test_dates_a_year_of_five_digits_lends_no_year_to_its_month_and_day(text):
     from kg.dates import find_dates
     assert [d.value for d in find_dates(text, ref_year=2024)] == []
     assert [d.value for d in find_dates("民警于2023年12月31日破获此案。", ref_year=2024)] == ["2023-12-31"]
+
+
+def test_cli_a_store_fault_met_anywhere_is_named_not_reported_as_a_bug(monkeypatch):
+    import kg.query
+
+    def damaged(*args, **kwargs):
+        raise RuntimeError("Corruption: block checksum mismatch in s/000049.sst offset 0 size 4051")
+
+    monkeypatch.setattr(kg.query, "load_store", damaged)
+    res = CliRunner().invoke(main, ["query", ".", "SELECT * WHERE { ?s ?p ?o }"])
+    assert res.exit_code == 1 and "the store is damaged" in res.output and "restore it" in res.output
+    assert "internal error" not in res.output

@@ -61,9 +61,22 @@ class _Group(click.Group):
         except Exception as e:  # a bug: say so plainly; KG_DEBUG=1 shows the traceback
             if os.environ.get("KG_DEBUG"):
                 raise
+            fault = _store_fault(e)
+            if fault is not None:      # a damaged store or a full disk met where no one expected it
+                echo(f"Error: {safe(fault, newlines=False)}", err=True)
+                sys.exit(fault.exit_code)
             echo(f"Error: unexpected internal error: {e!r} (run again with KG_DEBUG=1 "
                  "for the traceback and report it)", err=True)
             sys.exit(1)
+
+
+def _store_fault(e: Exception):
+    """The store fault ``e`` stands for (RocksDB's Corruption, a full disk), or None."""
+    text = str(e)
+    if not any(w in text for w in ("Corruption", "No space left", "IO error")):
+        return None
+    from ..store import store_fault
+    return store_fault(e, None)
 
 
 @click.group(cls=_Group)
