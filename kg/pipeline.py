@@ -12,7 +12,7 @@ import importlib.resources
 import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from .errors import KGError
 from .ingest import split_items
@@ -45,9 +45,6 @@ class Resources:
             lines = [l for l in text.splitlines() if l.strip() and not l.startswith("#")]
             self._tables[name] = list(csv.DictReader(lines, delimiter="\t"))
         return self._tables[name]
-
-    def words(self, name: str, column: str = "word") -> list[str]:
-        return [r[column] for r in self.table(name)]
 
     def shared(self, name: str, build: Callable[["Resources"], object]) -> object:
         """``build(self)``, made once per ``Resources``: one object (a parser and its caches)
@@ -111,8 +108,3 @@ class Pipeline:
         timings["resolve"] = time.perf_counter() - t0
         return replace(result, timings=tuple(timings.items()))
 
-
-def run(articles: Iterable[Article], pipeline: Optional[Pipeline] = None) -> list[ArticleResult]:
-    """Process articles in order with one pipeline (the simple, single-process path)."""
-    pipeline = pipeline or Pipeline.default()
-    return [pipeline(a) for a in articles]
