@@ -123,7 +123,9 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
     full = validate or html      # the SHACL check and the HTML need every triple in this process
     if store is not None:
         try:
-            graph = _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full, prune)
+            present = {article_id(f.key) for f in scan.files}     # found, whether or not they could be read
+            graph = _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full,
+                                 present if prune else None)
         except StoreError as e:     # opening it: name the inputs in the command to rebuild it
             if e.hint and "INPUTS" in e.hint:
                 e.hint = e.hint.replace("INPUTS", " ".join(map(str, inputs)))
@@ -241,10 +243,11 @@ def _load_batch(gs, batch: list) -> list[Optional[str]]:
 
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
                  jobs: int, scheduler: Optional[str], progress: Optional[Progress], full: bool,
-                 prune: bool = False) -> _Graph:
+                 prune: Optional[set[str]] = None) -> _Graph:
     """Bring the store up to date with ``articles``; the sections (and N-Triples when
     ``full``) of every article of the store: extracted ones as their workers wrote them,
-    unchanged ones (and, without ``prune``, those not among the inputs) from the store."""
+    unchanged ones (and those kept) from the store. With ``prune`` (the ids of every input
+    file found, read or not), the articles whose files are gone are removed."""
     from .extract import DEFAULT_PIPELINE
     from .rdf import article_iri
     from .sections import SectionCache, article_section
@@ -253,20 +256,22 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     fingerprint = extraction_fingerprint(pipeline.names if pipeline else DEFAULT_PIPELINE)
     cache = SectionCache(Path(path) / SECTIONS_FOLDER, fingerprint)
     current = {str(article_iri(a.id)): a for a in articles}
-    if not prune and gs.fingerprint() not in (None, fingerprint):
-        others = [g for g in gs.article_hashes() if g not in current]
-        if others:        # they would have to be extracted again, from files that were not given
+    present = set() if prune is None else {str(article_iri(i)) for i in prune}
+    if gs.fingerprint() not in (None, fingerprint):
+        others = sorted(g for g in gs.article_hashes() if g not in current and (prune is None or g in present))
+        if others:        # they would have to be extracted again, from files not given or not readable
             raise StoreError(f"the store was built by another version of the extraction and holds "
-                             f"{len(others)} article(s) that are not among the inputs (such as <{others[0]}>)",
-                             path=str(path), hint="give their folders too, or add --prune to drop them; "
-                                                  "nothing was changed")
+                             f"{len(others)} article(s) that this build cannot extract again: their files are "
+                             f"not among the inputs or could not be read (such as <{others[0]}>)",
+                             path=str(path), hint="give their folders too, or add --prune to drop those that "
+                                                  "are gone; nothing was changed")
     if gs.ensure_fingerprint(fingerprint):
         cache.clear()
     stored = gs.article_hashes()
     todo = [a for g, a in current.items() if stored.get(g) != a.content_hash]
     unchanged = [g for g in current if stored.get(g) == current[g].content_hash]
     for g in sorted(set(stored) - set(current)):
-        if prune:
+        if prune is not None and g not in present:
             gs.remove_graph(g)
             cache.drop(g)
             report.removed.append(g)

@@ -389,3 +389,22 @@ def test_cli_a_store_fault_met_anywhere_is_named_not_reported_as_a_bug(monkeypat
     res = CliRunner().invoke(main, ["query", ".", "SELECT * WHERE { ?s ?p ?o }"])
     assert res.exit_code == 1 and "the store is damaged" in res.output and "restore it" in res.output
     assert "internal error" not in res.output
+
+
+def test_build_prune_never_removes_an_article_whose_file_is_there_but_unreadable(pipeline, small_corpus, tmp_path,
+                                                                                 monkeypatch):
+    store = tmp_path / "store"
+    build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
+    import kg.build
+    from kg.errors import InputError
+    real = kg.build.read_article
+
+    def unreadable(path, **kwargs):     # as a file whose permissions changed (root reads everything)
+        if Path(path).name == "gz_quanzu.txt":
+            raise InputError("cannot be read: permission denied", path=str(path))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(kg.build, "read_article", unreadable)
+    report = build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store, prune=True)
+    assert not report.removed and [g.rsplit("/", 1)[1] for g in report.kept] == ["gz_quanzu"]
+    assert len(GraphStore(store, read_only=True).article_hashes()) == 4
