@@ -376,6 +376,9 @@ def _write_outputs(graph: _Graph, out: Path, report: BuildReport, html: bool, va
             write_html(triples, tmps[1])
             report.phases["html"] = time.perf_counter() - t
     report.outputs.extend(str(out / n) for n in names)
+    if not html and (out / OUTPUT_NAMES[1]).exists():
+        report.warnings.append((str(out / OUTPUT_NAMES[1]), "is left from an earlier build (this one made no page): "
+                                                            "it does not show the new kg.ttl"))
 
 
 OUTPUT_NAMES = ("kg.ttl", "graph.html")

@@ -408,3 +408,23 @@ def test_build_prune_never_removes_an_article_whose_file_is_there_but_unreadable
     report = build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store, prune=True)
     assert not report.removed and [g.rsplit("/", 1)[1] for g in report.kept] == ["gz_quanzu"]
     assert len(GraphStore(store, read_only=True).article_hashes()) == 4
+
+
+def test_cli_build_that_loses_most_articles_says_so_and_exits_1(small_corpus, tmp_path, monkeypatch):
+    import kg.parallel
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "kg.ttl").write_text("# a good graph of an earlier build\n", encoding="utf-8")
+    monkeypatch.setattr(kg.parallel, "process_article", lambda article, pipeline, full=True: kg.parallel.Outcome(
+        article.path, article.id, error="a worker process died"))
+    res = CliRunner().invoke(main, ["build", str(small_corpus), "--out", str(out), "--no-html", "--no-validate"])
+    assert res.exit_code == 1
+    assert "4 of 4 articles could not be extracted" in res.output and "left as they were" in res.output
+    assert (out / "kg.ttl").read_text(encoding="utf-8") == "# a good graph of an earlier build\n"
+
+
+def test_build_without_html_says_an_old_page_no_longer_matches(small_corpus, tmp_path, pipeline):
+    out = tmp_path / "out"
+    build([small_corpus], out, html=True, validate=False, pipeline=pipeline)
+    report = build([small_corpus], out, html=False, validate=False, pipeline=pipeline)
+    assert [(Path(p).name, "earlier build" in n) for p, n in report.warnings] == [("graph.html", True)]
