@@ -56,7 +56,7 @@ def scan_inputs(inputs: Iterable[Path | str], *, follow_links: bool = False) -> 
     found: list[tuple[Path, str, str]] = []        # (path, key, input name)
     for p in inputs:
         if p.is_file():
-            found.append((p, p.name, _root_name(p.parent)))
+            found.append((p, p.name, _real(p.parent)))
         elif p.is_dir():
             _walk(p, roots, follow_links, found, scan)
         else:
@@ -64,7 +64,7 @@ def scan_inputs(inputs: Iterable[Path | str], *, follow_links: bool = False) -> 
             scan.incomplete.append(str(p))
     found.sort(key=lambda f: (f[0].name, str(f[0])))
     seen: dict[tuple[int, int], Path] = {}
-    unique: list[tuple[Path, str, str]] = []
+    unique: list[tuple[Path, str, str]] = []      # (path, key, the real path of its input)
     for path, key, root in found:
         try:
             st = path.stat()
@@ -82,9 +82,8 @@ def scan_inputs(inputs: Iterable[Path | str], *, follow_links: bool = False) -> 
 
 def _keyed(found: list[tuple[Path, str, str]]) -> list[InputFile]:
     """Each file with its key: its name, when no other file has that name (so the id does not
-    depend on the folders); else its path relative to its input (the input's name in front
-    when two inputs hold the same relative path), except for the first of them in that order,
-    which keeps its name."""
+    depend on the folders); else a key from its path (:func:`_distinct_keys`), except for the
+    first of them in that order, which keeps its name."""
     by_name: dict[str, list[tuple[Path, str, str]]] = {}
     for f in found:
         by_name.setdefault(f[0].name, []).append(f)
@@ -93,21 +92,33 @@ def _keyed(found: list[tuple[Path, str, str]]) -> list[InputFile]:
         if len(group) == 1:
             files.append(InputFile(group[0][0], name))
             continue
-        rel_count: dict[str, int] = {}
-        for _, key, _ in group:
-            rel_count[key] = rel_count.get(key, 0) + 1
-        keyed = sorted(((f"{root}/{key}" if rel_count[key] > 1 else key), path) for path, key, root in group)
+        keyed = sorted((key, path) for path, key in _distinct_keys(group))
         files.append(InputFile(keyed[0][1], name))
         files.extend(InputFile(path, key) for key, path in keyed[1:])
     return files
+
+
+def _distinct_keys(group: list[tuple[Path, str, str]]) -> list[tuple[Path, str]]:
+    """(path, key) for files of one name: the path relative to the input; where two inputs
+    hold the same one, the input's name in front; where even that is shared, its full path."""
+    def counts(keys: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for k in keys:
+            out[k] = out.get(k, 0) + 1
+        return out
+
+    rel = counts([key for _, key, _ in group])
+    named = counts([f"{_name(root)}/{key}" for _, key, root in group])
+    return [(path, key if rel[key] == 1 else f"{_name(root)}/{key}" if named[f"{_name(root)}/{key}"] == 1
+             else f"{root}/{key}") for path, key, root in group]
 
 
 def _real(p: Path) -> str:
     return os.path.realpath(p)
 
 
-def _root_name(p: Path) -> str:
-    return Path(_real(p)).name or "/"
+def _name(real: str) -> str:
+    return Path(real).name or "/"
 
 
 def _inside(real: str, roots: list[str]) -> bool:
@@ -117,7 +128,7 @@ def _inside(real: str, roots: list[str]) -> bool:
 def _walk(root: Path, roots: list[str], follow_links: bool, found: list, scan: InputScan) -> None:
     """Add the ``.txt`` files under ``root``; folders reached twice (link loops) are skipped."""
     seen_dirs: set[tuple[int, int]] = set()
-    name = _root_name(root)
+    name = _real(root)
     stack = [(root, "")]
     while stack:
         d, rel = stack.pop()

@@ -428,3 +428,14 @@ def test_build_without_html_says_an_old_page_no_longer_matches(small_corpus, tmp
     build([small_corpus], out, html=True, validate=False, pipeline=pipeline)
     report = build([small_corpus], out, html=False, validate=False, pipeline=pipeline)
     assert [(Path(p).name, "earlier build" in n) for p, n in report.warnings] == [("graph.html", True)]
+
+
+def test_inputs_same_relative_paths_under_several_inputs_stay_distinct(tmp_path):
+    from kg.ingest import article_id
+    from kg.inputs import scan_inputs
+    roots = [tmp_path / "p" / "data", tmp_path / "q" / "data", tmp_path / "other"]
+    for r in roots:
+        (r / "sub").mkdir(parents=True)
+        (r / "sub" / "x.txt").write_text(f"{r}\n", encoding="utf-8")
+    files = scan_inputs(roots).files
+    assert len(files) == 3 and len({article_id(f.key) for f in files}) == 3
