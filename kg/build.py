@@ -122,20 +122,9 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
         return report
     full = validate or html      # the SHACL check and the HTML need every triple in this process
     if store is not None:
-        try:
-            present = {article_id(f.key) for f in scan.files}     # found, whether or not they could be read
-            graph = _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full,
-                                 present if prune else None)
-        except StoreError as e:     # opening it: name the inputs in the command to rebuild it
-            if e.hint and "INPUTS" in e.hint:
-                e.hint = e.hint.replace("INPUTS", " ".join(map(str, inputs)))
-            raise
-        except (OSError, RuntimeError) as e:
-            from .store import store_fault
-            fault = store_fault(e, store, " ".join(map(str, inputs)))
-            if fault is None:
-                raise
-            raise fault from None
+        present = {article_id(f.key) for f in scan.files}     # found, whether or not they could be read
+        graph = _in_store(articles, store, report, pipeline, jobs, scheduler, progress, full,
+                          present if prune else None, " ".join(map(str, inputs)))
     else:
         graph = _collect(articles, report, pipeline, jobs, scheduler, progress, full)
     # "extract": running (or waiting for) the extraction, the store written meanwhile on its own
@@ -239,6 +228,24 @@ def _load_batch(gs, batch: list) -> list[Optional[str]]:
     from .rdf import article_iri
     errors = gs.put_articles([(str(article_iri(o.article_id)), o.ntriples) for o in batch])
     return [e and f"{e}; please report it with this file" for e in errors]
+
+
+def _in_store(articles: Sequence[Article], store: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
+              jobs: int, scheduler: Optional[str], progress: Optional[Progress], full: bool,
+              prune: Optional[set[str]], inputs: str) -> "_Graph":
+    """:func:`_build_store`, its faults (a full disk, a damaged store) named with what to do."""
+    try:
+        return _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full, prune)
+    except StoreError as e:     # opening it: name the inputs in the command that rebuilds it
+        if e.hint and "INPUTS" in e.hint:
+            e.hint = e.hint.replace("INPUTS", inputs)
+        raise
+    except (OSError, RuntimeError) as e:
+        from .store import store_fault
+        fault = store_fault(e, store, inputs)
+        if fault is None:
+            raise
+        raise fault from None
 
 
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
