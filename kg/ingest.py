@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
 import re
 import stat
 import statistics
@@ -27,7 +26,7 @@ from typing import Iterator, Sequence
 
 from .decode import decode
 from .errors import InputError
-from .inputs import iter_input_files  # noqa: F401  (part of this module's API)
+from .inputs import article_id, display_name, iter_input_files  # noqa: F401  (part of this module's API)
 from .model import Article, Doc, Sentence
 from .textview import count_traditional, has_entities, has_markup, view
 
@@ -41,35 +40,6 @@ MAX_BYTES = 2 * 1024 * 1024
 
 
 # ----------------------------------------------------------------------------- reading
-
-# An id kept as the file's stem: word characters, dots and dashes (never only dots), NFC
-_PLAIN_ID = re.compile(r"(?!\.+$)[\w.-]{1,120}")
-
-
-def article_id(key: str | Path) -> str:
-    """The article identifier of the file with key ``key`` (its path relative to the input it
-    was found under, :class:`kg.inputs.InputFile`; a path stands for its name).
-
-    A key ``STEM.txt`` whose stem is plain (word characters, dots, dashes; NFC; at most 120
-    characters) gives ``STEM``. Any other key (a subfolder, another suffix, spaces or
-    symbols, undecodable bytes) gives a readable slug, ``~`` and 16 hex digits of the
-    SHA-256 of the key's bytes: a plain stem never holds ``~``, so no two keys share an id.
-    """
-    if isinstance(key, Path):
-        key = key.name
-    stem = key[:-4] if key.endswith(".txt") else None
-    if stem is not None and _PLAIN_ID.fullmatch(stem) and unicodedata.is_normalized("NFC", stem):
-        return stem
-    raw = os.fsencode(key)
-    base = key[:-4] if key.lower().endswith(".txt") else key
-    slug = re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFC", display_name(base))).strip("_.")[:60]
-    return f"{slug or 'article'}~{hashlib.sha256(raw).hexdigest()[:16]}"
-
-
-def display_name(name: str) -> str:
-    """A file name as text: bytes that are not UTF-8 (held as surrogates) become U+FFFD."""
-    return os.fsencode(name).decode("utf-8", "replace") if any("\udc80" <= c <= "\udcff" for c in name) else name
-
 
 def read_article(path: Path | str, *, article_id_: str | None = None, max_bytes: int | None = None) -> Article:
     """Decode one file into an :class:`Article`, or raise :class:`InputError` saying why not.

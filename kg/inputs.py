@@ -15,8 +15,11 @@ path), so that each keeps its identity when the files are edited or swapped.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -195,3 +198,32 @@ def _not_a_file(p: Path) -> str:
     if stat.S_ISSOCK(st.st_mode):
         return "is a socket, not a regular file"
     return "is a device or other special file, not a regular file"
+
+
+# An id kept as the file's stem: word characters, dots and dashes (never only dots), NFC
+_PLAIN_ID = re.compile(r"(?!\.+$)[\w.-]{1,120}")
+
+
+def article_id(key: str | Path) -> str:
+    """The article identifier of the file with key ``key`` (its path relative to the input it
+    was found under, :class:`kg.inputs.InputFile`; a path stands for its name).
+
+    A key ``STEM.txt`` whose stem is plain (word characters, dots, dashes; NFC; at most 120
+    characters) gives ``STEM``. Any other key (a subfolder, another suffix, spaces or
+    symbols, undecodable bytes) gives a readable slug, ``~`` and 16 hex digits of the
+    SHA-256 of the key's bytes: a plain stem never holds ``~``, so no two keys share an id.
+    """
+    if isinstance(key, Path):
+        key = key.name
+    stem = key[:-4] if key.endswith(".txt") else None
+    if stem is not None and _PLAIN_ID.fullmatch(stem) and unicodedata.is_normalized("NFC", stem):
+        return stem
+    raw = os.fsencode(key)
+    base = key[:-4] if key.lower().endswith(".txt") else key
+    slug = re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFC", display_name(base))).strip("_.")[:60]
+    return f"{slug or 'article'}~{hashlib.sha256(raw).hexdigest()[:16]}"
+
+
+def display_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (held as surrogates) become U+FFFD."""
+    return os.fsencode(name).decode("utf-8", "replace") if any("\udc80" <= c <= "\udcff" for c in name) else name
