@@ -90,7 +90,7 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
           progress: Optional[Progress] = None, pipeline: Optional[Pipeline] = None,
           store: Optional[Path | str] = None, jobs: int = 1, scheduler: Optional[str] = None,
           validate: bool = True, max_article_bytes: Optional[int] = None, prune: bool = False,
-          follow_links: bool = False) -> BuildReport:
+          confirm_prune: Optional[Callable[[int, int], bool]] = None, follow_links: bool = False) -> BuildReport:
     """Build ``out_dir/kg.ttl`` (and ``graph.html``) from every ``.txt`` under ``inputs``.
 
     With ``store`` the graph is kept in that store folder and only new or changed articles
@@ -102,7 +102,8 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
 
     Nothing is lost to a mistake: a build that reads no article changes neither the store
     nor the outputs; articles of the store that are not among the inputs are kept (and
-    stay in kg.ttl) unless ``prune``, which needs every input to be readable in full; and
+    stay in kg.ttl) unless ``prune``, which needs every input to be readable in full (and,
+    to remove more than :data:`PRUNE_ASK` of the store, ``confirm_prune(n, stored)``); and
     when most articles that were read could not be extracted, the previous outputs are kept
     (``report.outputs_kept``) and ``report.ok`` is false.
     """
@@ -124,7 +125,7 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
     if store is not None:
         present = {article_id(f.key) for f in scan.files}     # found, whether or not they could be read
         graph = _in_store(articles, store, report, pipeline, jobs, scheduler, progress, full,
-                          present if prune else None, " ".join(map(str, inputs)))
+                          present if prune else None, " ".join(map(str, inputs)), confirm_prune)
     else:
         graph = _collect(articles, report, pipeline, jobs, scheduler, progress, full)
     # "extract": running (or waiting for) the extraction, the store written meanwhile on its own
@@ -232,25 +233,56 @@ def _load_batch(gs, batch: list) -> list[Optional[str]]:
 
 def _in_store(articles: Sequence[Article], store: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
               jobs: int, scheduler: Optional[str], progress: Optional[Progress], full: bool,
-              prune: Optional[set[str]], inputs: str) -> "_Graph":
+              prune: Optional[set[str]], inputs: str,
+              confirm_prune: Optional[Callable[[int, int], bool]] = None) -> "_Graph":
     """:func:`_build_store`, its faults (a full disk, a damaged store) named with what to do."""
     try:
-        return _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full, prune)
+        return _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full, prune, confirm_prune)
     except StoreError as e:     # opening it: name the inputs in the command that rebuilds it
         if e.hint and "INPUTS" in e.hint:
             e.hint = e.hint.replace("INPUTS", inputs)
-        raise
+        err = e
     except (OSError, RuntimeError) as e:
         from .store import store_fault
-        fault = store_fault(e, store, inputs)
-        if fault is None:
+        err = store_fault(e, store, inputs)
+        if err is None:
             raise
-        raise fault from None
+    # raised out here, without the frames that hold the store open: a caller that keeps the
+    # error (a test runner, a notebook) must not keep the store locked
+    raise err.with_traceback(None)
+
+
+def _check_store_changes(gs, fingerprint: str, current: dict, present: set[str], prune: bool,
+                         confirm_prune: Optional[Callable[[int, int], bool]]) -> None:
+    """Stop before anything is changed when a build would lose articles it cannot extract again
+    (after a change of code), or when ``prune`` would remove more than :data:`PRUNE_ASK` of the
+    store's articles and ``confirm_prune(to remove, stored)`` says no."""
+    stored = gs.article_hashes()
+    if gs.fingerprint() not in (None, fingerprint):
+        others = sorted(g for g in stored if g not in current and (not prune or g in present))
+        if others:        # they would have to be extracted again, from files not given or not readable
+            raise StoreError(f"the store was built by another version of the extraction and holds "
+                             f"{len(others)} article(s) that this build cannot extract again: their files are "
+                             f"not among the inputs or could not be read (such as <{others[0]}>)",
+                             path=str(gs.path), hint="give their folders too, or add --prune to drop those that "
+                                                     "are gone; nothing was changed")
+    gone = [g for g in stored if g not in current and g not in present] if prune else []
+    if gone and len(gone) > PRUNE_ASK * len(stored) and confirm_prune is not None \
+            and not confirm_prune(len(gone), len(stored)):
+        raise StoreError(f"--prune would remove {len(gone)} of the {len(stored)} articles in the store "
+                         f"({100 * len(gone) / len(stored):.0f}%), more than {PRUNE_ASK:.0%}",
+                         path=str(gs.path), hint="check the inputs; to remove them, run again with --yes. "
+                                                 "Nothing was changed")
+
+
+# --prune asks before removing more than this share of the store's articles
+PRUNE_ASK = 0.05
 
 
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
                  jobs: int, scheduler: Optional[str], progress: Optional[Progress], full: bool,
-                 prune: Optional[set[str]] = None) -> _Graph:
+                 prune: Optional[set[str]] = None,
+                 confirm_prune: Optional[Callable[[int, int], bool]] = None) -> _Graph:
     """Bring the store up to date with ``articles``; the sections (and N-Triples when
     ``full``) of every article of the store: extracted ones as their workers wrote them,
     unchanged ones (and those kept) from the store. With ``prune`` (the ids of every input
@@ -264,14 +296,7 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     cache = SectionCache(Path(path) / SECTIONS_FOLDER, fingerprint)
     current = {str(article_iri(a.id)): a for a in articles}
     present = set() if prune is None else {str(article_iri(i)) for i in prune}
-    if gs.fingerprint() not in (None, fingerprint):
-        others = sorted(g for g in gs.article_hashes() if g not in current and (prune is None or g in present))
-        if others:        # they would have to be extracted again, from files not given or not readable
-            raise StoreError(f"the store was built by another version of the extraction and holds "
-                             f"{len(others)} article(s) that this build cannot extract again: their files are "
-                             f"not among the inputs or could not be read (such as <{others[0]}>)",
-                             path=str(path), hint="give their folders too, or add --prune to drop those that "
-                                                  "are gone; nothing was changed")
+    _check_store_changes(gs, fingerprint, current, present, prune is not None, confirm_prune)
     if gs.ensure_fingerprint(fingerprint):
         cache.clear()
     stored = gs.article_hashes()

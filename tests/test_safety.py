@@ -439,3 +439,17 @@ def test_inputs_same_relative_paths_under_several_inputs_stay_distinct(tmp_path)
         (r / "sub" / "x.txt").write_text(f"{r}\n", encoding="utf-8")
     files = scan_inputs(roots).files
     assert len(files) == 3 and len({article_id(f.key) for f in files}) == 3
+
+
+def test_cli_prune_asks_before_removing_more_than_a_few_per_cent(small_corpus, tmp_path):
+    store, out = tmp_path / "store", tmp_path / "out"
+    args = ["build", str(small_corpus), "--out", str(out), "--store", str(store), "--no-html", "--no-validate", "-q"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    for name in ("gz_quanzu.txt", "bj_kefu.txt"):
+        (small_corpus / name).unlink()
+    res = CliRunner().invoke(main, [*args, "--prune"])        # not a terminal: no one to ask
+    assert res.exit_code == 1 and "would remove 2 of the 4 articles" in res.output and "--yes" in res.output
+    assert len(GraphStore(store, read_only=True).article_hashes()) == 4
+    res = CliRunner().invoke(main, [*args, "--prune", "--yes"])
+    assert res.exit_code == 0, res.output
+    assert len(GraphStore(store, read_only=True).article_hashes()) == 2

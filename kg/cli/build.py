@@ -28,13 +28,15 @@ from . import echo, main, safe
 @click.option("--prune", is_flag=True,
               help="With --store: remove the articles whose files are no longer among INPUTS "
                    "(every input must exist and be readable). Without it they are kept.")
+@click.option("--yes", "-y", "yes", is_flag=True,
+              help="With --prune: remove without asking, even more than 5% of the store's articles.")
 @click.option("--follow-links", is_flag=True,
               help="Follow symbolic links that lead out of the INPUTS folders (by default only "
                    "links inside them are followed).")
 @click.option("--max-article-mb", default=None, type=click.FloatRange(min=0, min_open=True), metavar="MB",
               help="Skip files larger than this (default 2). One MB of text takes about 13 s and "
                    "300 MB of memory to build.")
-def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler, no_validate, prune, follow_links,
+def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler, no_validate, prune, yes, follow_links,
           max_article_mb):
     """Read every .txt file under INPUTS (files or folders) and build the knowledge graph.
 
@@ -48,6 +50,7 @@ def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler, no_va
     bar = _progress_bar(quiet)
     report = run_build(inputs, out_dir, html=not no_html, progress=bar, store=store, jobs=jobs,
                        scheduler=scheduler, validate=not no_validate, prune=prune, follow_links=follow_links,
+                       confirm_prune=lambda n, total: yes or _ask_prune(n, total),
                        max_article_bytes=None if max_article_mb is None else int(max_article_mb * 2**20))
     if bar:
         bar.close()
@@ -71,6 +74,14 @@ def build(inputs, out_dir, no_html, strict, quiet, store, jobs, scheduler, no_va
                       + ("; the store was not changed" if store is not None else ""))
     if strict and (report.skipped or report.violations):
         sys.exit(1)
+
+
+def _ask_prune(n: int, total: int) -> bool:
+    """Ask on a terminal whether --prune may remove ``n`` of ``total`` articles; no elsewhere."""
+    if not sys.stdin.isatty():
+        return False
+    return click.confirm(f"--prune would remove {n} of the {total} articles in the store "
+                         f"({100 * n / total:.0f}%). Remove them?", default=False, err=True)
 
 
 def _print_violations(violations, quiet: bool, limit: int = 20) -> None:
