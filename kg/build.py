@@ -167,6 +167,9 @@ def _extract(articles: Sequence[Article], report: BuildReport, pipeline: Optiona
     for n, outcome in enumerate(extract(articles, pipeline=pipeline, jobs=jobs, scheduler=scheduler, full=full)):
         if progress:
             progress(n, total, outcome.path)
+        if outcome.retried and outcome.error is None:
+            report.warnings.append((outcome.path, "the worker process extracting it died; it was extracted "
+                                                  "again in a fresh process"))
         if outcome.error is not None:
             report.skipped.append((outcome.path, outcome.error))
             report.lost += 1

@@ -22,7 +22,7 @@ import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
 from .errors import KGError
@@ -48,6 +48,7 @@ class Outcome:
     ntriples: bytes = b""     # every triple of the article (when extracted with full=True)
     timings: tuple = ()       # (extractor, seconds) pairs
     error: Optional[str] = None
+    retried: bool = False     # its worker process died, and it was extracted again in a fresh one
 
     @property
     def triples(self) -> set[tuple]:
@@ -146,7 +147,7 @@ def run_processes(articles: Sequence[Article], jobs: int,
                                   "extracting anything (out of memory?); run with --jobs 1")
             todo = []
         for i in suspects:
-            done[i] = _alone(ctx, articles[i], names, full)
+            done[i] = replace(_alone(ctx, articles[i], names, full), retried=True)
         yield from ready()
     yield from ready()
 

@@ -134,6 +134,8 @@ def test_parallel_a_worker_killed_once_loses_nothing(small_corpus, tmp_path, pip
     assert (tmp_path / "died").exists()
     assert [o.article_id for o in outcomes] == [a.id for a in articles]
     assert [o.error for o in outcomes] == [None] * 4
+    # retried alone: the article whose worker died, and what the other worker held when the pool broke
+    assert outcomes[1].retried and sum(o.retried for o in outcomes) <= 2
 
 
 def test_parallel_an_article_that_kills_its_worker_twice_is_the_only_one_skipped(small_corpus, pipeline):
