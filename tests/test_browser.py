@@ -100,10 +100,11 @@ def test_browser_type_filter_hides_that_type(page):
     assert page.js(visible) == 26
 
 
-def test_browser_crime_filter_hides_those_cases(page):
+def test_browser_crime_filter_hides_those_cases_and_their_only_actors(page):
     page.page.uncheck("input[name='crime-盗窃']")
     hidden = page.js("window.kgExplorer.nodes.get({filter: n => n.hidden}).map(n => n.label)")
-    assert len(hidden) == 2 and "周先生 盗窃案" in hidden
+    # the two theft cases, and their victims, who are tied to no other case
+    assert sorted(hidden) == sorted(["周先生 盗窃案", "周先生", "</script><scrip…", "<script>window.…"])
 
 
 def test_browser_hostile_text_stays_text(page, tmp_path):
