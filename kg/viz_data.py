@@ -147,7 +147,8 @@ def _positions(view: KGView, g) -> dict:
     lone = sorted((v for v in g if not g.degree(v)), key=lambda v: (list(STYLE).index(view.nodes[v].type), view.nodes[v].label, v))
     if not lone:
         return pos
-    x0 = max((p[0] for p in pos.values()), default=0.0) + 400.0
+    xs = [p[0] for p in pos.values()] or [0.0]
+    x0 = max(xs) + max(400.0, 0.5 * (max(xs) - min(xs)))
     y0 = min((p[1] for p in pos.values()), default=0.0)
     per_row = max(4, int(math.sqrt(len(lone))))
     out = dict(pos)

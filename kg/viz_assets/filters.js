@@ -58,13 +58,15 @@ document.getElementById("search-form").addEventListener("submit", function (ev) 
 });
 
 // ---------------------------------------------------------------- filters
+// a changed filter starts afresh: nodes shown by Expand, a search or a path go back under it
+function refilter() { state.forced = {}; applyFilters(); }
 var boxes = [];
 function syncBoxes() { boxes.forEach(function (b) { b.box.checked = b.get(); }); }
 
 function filterBox(parent, text, symbol, get, set, name) {
   var label = el("label", null, "filter"), box = el("input"), count = el("span", "", "count");
   box.type = "checkbox"; box.checked = true; box.name = name;
-  box.addEventListener("change", function () { set(box.checked); applyFilters(); });
+  box.addEventListener("change", function () { set(box.checked); refilter(); });
   label.appendChild(box);
   if (symbol) label.appendChild(symbol);
   label.appendChild(el("span", text));
@@ -126,10 +128,10 @@ var regionItems = Object.keys(regionCount).map(Number).map(function (r) {
   return [r, (prov.length ? "  " + prov[0] + " › " : "") + p.names[0] + " (" + regionCount[r] + ")", key];
 }).sort(function (a, b) { return a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0; });
 var regionSel = field("Province / city", selectOf("region", "All regions", regionItems));
-regionSel.addEventListener("change", function () { state.region = regionSel.value === "" ? null : Number(regionSel.value); applyFilters(); });
+regionSel.addEventListener("change", function () { state.region = regionSel.value === "" ? null : Number(regionSel.value); refilter(); });
 
 var articleSel = field("Article", selectOf("article", "All articles", data.articles.map(function (a, i) { return [i, a]; })));
-articleSel.addEventListener("change", function () { state.article = articleSel.value === "" ? null : Number(articleSel.value); applyFilters(); });
+articleSel.addEventListener("change", function () { state.article = articleSel.value === "" ? null : Number(articleSel.value); refilter(); });
 
 function input(name, type, placeholder) { var i = el("input"); i.name = name; i.type = type; i.placeholder = placeholder; return i; }
 var dateFrom = field("Date from", input("date-from", "date", ""));
@@ -137,7 +139,7 @@ var dateTo = field("Date to", input("date-to", "date", ""));
 function setDates(from, to) {
   state.dateFrom = from || null; state.dateTo = to || null;
   dateFrom.value = from || ""; dateTo.value = to || "";
-  applyFilters();
+  refilter();
 }
 dateFrom.addEventListener("change", function () { setDates(dateFrom.value, dateTo.value); });
 dateTo.addEventListener("change", function () { setDates(dateFrom.value, dateTo.value); });
@@ -146,7 +148,7 @@ var moneyMax = field("Lost at most (元)", input("money-max", "number", ""));
 function moneyChanged() {
   state.moneyMin = moneyMin.value === "" ? null : Number(moneyMin.value);
   state.moneyMax = moneyMax.value === "" ? null : Number(moneyMax.value);
-  applyFilters();
+  refilter();
 }
 moneyMin.addEventListener("change", moneyChanged);
 moneyMax.addEventListener("change", moneyChanged);
