@@ -102,6 +102,16 @@ def load_triples(source: Path | str) -> set[tuple]:
     return {(_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)) for q in store}
 
 
+def load_view(source: Path | str) -> KGView:
+    """The view of a graph file or store folder, read straight from the store: only the
+    predicates the view needs, as plain strings (no rdflib terms for millions of triples)."""
+    import pyoxigraph as ox
+    from .query import load_store
+    store = load_store(source)
+    return read_view((q.subject.value, p, q.object.value)
+                     for p in sorted(_READ) for q in store.quads_for_pattern(None, ox.NamedNode(p), None))
+
+
 def _rdflib(term):
     import pyoxigraph as ox
     if isinstance(term, ox.NamedNode):

@@ -28,11 +28,12 @@ from .viz_data import SIZE_MEASURES, STYLE, explorer_data, summary
 __all__ = ["SIZE_MEASURES", "STYLE", "explorer_data", "explorer_html", "json_for_html", "render",
            "summary", "write_html"]
 
-def write_html(triples: Iterable[tuple], path: Path | str, *, focus: Optional[str] = None,
+def write_html(triples: Iterable[tuple] | KGView, path: Path | str, *, focus: Optional[str] = None,
                hops: int = 2, size: str = "degree", title: str = "FraudKG explorer") -> Path:
-    """Write the explorer for ``triples`` (rdflib terms) to ``path``; with ``focus``, only
-    the nodes within ``hops`` relations of the entities named so."""
-    page = explorer_html(read_view(triples), focus=focus, hops=hops, size=size, title=title)
+    """Write the explorer for ``triples`` (rdflib terms, or a view already read) to ``path``;
+    with ``focus``, only the nodes within ``hops`` relations of the entities named so."""
+    view = triples if isinstance(triples, KGView) else read_view(triples)
+    page = explorer_html(view, focus=focus, hops=hops, size=size, title=title)
     path = Path(path)
     with atomic_path(path) as tmp:     # a killed build leaves the previous page intact
         tmp.write_bytes(page.encode("utf-8"))

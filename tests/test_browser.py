@@ -102,7 +102,7 @@ def test_browser_type_filter_hides_that_type(page):
 
 def test_browser_crime_filter_hides_those_cases_and_their_only_actors(page):
     page.page.uncheck("input[name='crime-盗窃']")
-    hidden = page.js("window.kgExplorer.nodes.get({filter: n => n.hidden}).map(n => n.label)")
+    hidden = page.js("window.kgExplorer.data.nodes.filter(n => window.kgExplorer.nodes.get(n.id).hidden).map(n => n.label)")
     # the two theft cases, and their victims, who are tied to no other case
     assert sorted(hidden) == sorted(["周先生 盗窃案", "周先生", "</script><scrip…", "<script>window.…"])
 
@@ -242,11 +242,13 @@ def summary_of(p: Page) -> dict:
 
 def test_browser_first_view_labels_the_largest_nodes_and_sets_lone_ones_aside(known):
     k = "window.kgExplorer"
-    tops = known.js(f"{k}.data.nodes.filter(n => n.top).map(n => n.id)")
+    tops = known.js(f"{k}.data.nodes.filter(n => n.top).map(n => n.names[0])")
     assert len(tops) == 20                                          # TOP_LABELS, of 20 connected nodes
-    # drawn at least 12 px high on screen at the first fit (vis-network skips tiny labels)
-    on_screen = known.js(f"{tops}.map(id => {k}.nodes.get(id).font.size * {k}.network.getScale())")
-    assert min(on_screen) >= 12
+    # every one of them written on the screen, inside the graph, 13 px high
+    drawn = known.js(f"{k}.labels()")
+    w, h = known.js("[document.getElementById('graph').clientWidth, document.getElementById('graph').clientHeight]")
+    assert sorted(d[0] for d in drawn) == sorted(tops)
+    assert all(0 <= x <= w and 0 <= y <= h and px >= 12 for _name, x, y, px in drawn)
     # the three unconnected organisations lie outside the first view, to the right
     box = known.js(f"(() => {{ const r = document.getElementById('graph').getBoundingClientRect();"
                    f" return [{k}.network.DOMtoCanvas({{x: 0, y: 0}}), {k}.network.DOMtoCanvas({{x: r.width, y: r.height}})]; }})()")

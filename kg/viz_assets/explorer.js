@@ -53,8 +53,14 @@ function tooltip(n) {
 }
 
 var BASE_FONT = 14;
+// Large graphs: vis-network re-processes every node on any DataSet update and redraws
+// every node on a selection, each far slower than a click should be; there the selection,
+// its neighbourhood and the names of the largest nodes are drawn on a canvas of our own
+// above the network, and vis-network's own selection is off.
+var LARGE = 2000;
+var large = data.nodes.length > LARGE;
 var nodes = new vis.DataSet(data.nodes.map(function (n) {
-  return { id: n.id, label: n.label, x: n.x, y: n.y, size: n.lone ? Math.min(n.size, 10) : n.size,
+  return { id: n.id, label: n.top ? "" : n.label, x: n.x, y: n.y, size: n.lone ? Math.min(n.size, 10) : n.size,
            shape: n.shape, color: n.color, font: { size: BASE_FONT, strokeWidth: 3, strokeColor: "#fff" },
            title: tooltip(n) };
 }));
@@ -65,29 +71,62 @@ var edges = new vis.DataSet(data.edges.map(function (e, i) {
 var options = data.options || {};
 options.physics = Object.assign({}, options.physics || {}, { enabled: false });
 options.interaction = Object.assign({}, options.interaction || {}, {
-  hover: data.nodes.length <= 5000, tooltipDelay: 150, multiselect: true,
+  hover: !large, tooltipDelay: 150, multiselect: true, selectable: !large,
   hideEdgesOnDrag: data.nodes.length > 1000, hideEdgesOnZoom: data.nodes.length > 5000 });
 options.layout = { improvedLayout: false };
 options.edges = Object.assign({}, options.edges || {}, { smooth: false });
-var network = new vis.Network(document.getElementById("graph"), { nodes: nodes, edges: edges }, options);
+var graphBox = document.getElementById("graph");
+var network = new vis.Network(graphBox, { nodes: nodes, edges: edges }, options);
+var overlay = el("canvas", null, "overlay");
+graphBox.appendChild(overlay);
 
 // ---------------------------------------------------------------- first view
-// Fit to the connected nodes (the unconnected ones wait, grouped, to their right), and
-// draw the names of the largest nodes at a size readable at that zoom: vis-network skips
-// labels smaller than a few pixels on screen.
+// Fit to the connected nodes (the unconnected ones wait, grouped, to their right); the
+// names of the largest nodes are drawn on the overlay at a size readable at any zoom
+// (vis-network skips labels smaller than a few pixels on screen).
 var topIds = data.nodes.filter(function (n) { return n.top; }).map(function (n) { return n.id; });
 var linkedIds = data.nodes.filter(function (n) { return !n.lone; }).map(function (n) { return n.id; });
-function fitLinked() {
-  network.fit({ nodes: linkedIds.length ? linkedIds : undefined, animation: false });
-  scaleTopLabels();
-}
-function scaleTopLabels() {
-  var s = network.getScale(), size = Math.max(BASE_FONT, Math.min(13 / s, 400));
-  nodes.update(topIds.map(function (id) { return { id: id, font: { size: size, strokeWidth: 3, strokeColor: "#fff" } }; }));
-}
-network.on("zoom", scaleTopLabels);
-fitLinked();
+var LABEL_PX = 13;
+function fitLinked() { network.fit({ nodes: linkedIds.length ? linkedIds : undefined, animation: false }); }
 
+var rings = [];        // ids outlined on the overlay (a large graph's selection and neighbours)
+var picked = [];       // a large graph's multi-selection (Ctrl-click)
+var drawnLabels = [];  // what the overlay shows: [name, x, y, px] (for tests and screen readers' sake)
+function drawOverlay() {
+  var w = graphBox.clientWidth, h = graphBox.clientHeight, ratio = window.devicePixelRatio || 1;
+  if (overlay.width !== Math.round(w * ratio) || overlay.height !== Math.round(h * ratio)) {
+    overlay.width = Math.round(w * ratio); overlay.height = Math.round(h * ratio);
+    overlay.style.width = w + "px"; overlay.style.height = h + "px";
+  }
+  var ctx = overlay.getContext("2d"), scale = network.getScale();
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  var dim = state.selected !== null && !large, keep = {};
+  if (dim) { keep[state.selected] = true; adj[state.selected].forEach(function (p) { keep[p[0]] = true; }); }
+  var ids = topIds.concat(rings, picked), pos = network.getPositions(ids);
+  ctx.lineWidth = 3;
+  rings.concat(picked).forEach(function (id) {
+    var p = pos[id]; if (!p || state.hidden[id]) return;
+    var d = network.canvasToDOM(p), r = byId[id].size * scale + 5;
+    ctx.strokeStyle = id === state.selected || picked.indexOf(id) >= 0 ? "#ffb000" : "#1f77b4";
+    ctx.beginPath(); ctx.arc(d.x, d.y, r, 0, 2 * Math.PI); ctx.stroke();
+  });
+  drawnLabels = [];
+  ctx.font = LABEL_PX + "px system-ui, 'Noto Sans CJK SC', sans-serif";
+  ctx.textAlign = "center"; ctx.textBaseline = "top"; ctx.lineJoin = "round";
+  topIds.forEach(function (id) {
+    var p = pos[id]; if (!p || state.hidden[id]) return;
+    var n = byId[id], d = network.canvasToDOM(p), y = d.y + Math.max(4, n.size * scale) + 2;
+    if (d.x < -100 || d.y < -50 || d.x > w + 100 || d.y > h + 50) return;
+    ctx.globalAlpha = dim && !keep[id] ? 0.3 : 1;
+    ctx.strokeStyle = "#fff"; ctx.lineWidth = 4; ctx.strokeText(n.label, d.x, y);
+    ctx.fillStyle = "#222"; ctx.fillText(n.label, d.x, y);
+    drawnLabels.push([n.names[0], d.x, y, LABEL_PX]);
+  });
+  ctx.globalAlpha = 1;
+}
+network.on("afterDrawing", drawOverlay);
+fitLinked();
 // ---------------------------------------------------------------- visibility
 function caseFilterOn() {
   if (state.dateFrom || state.dateTo || state.moneyMin !== null || state.moneyMax !== null) return true;
@@ -173,28 +212,22 @@ function reveal(id) {
 }
 
 // ---------------------------------------------------------------- neighbourhood highlight
-// Small graphs: everything outside the neighbourhood fades. Large ones: redrawing every
-// node is too slow for a click, so only the neighbours are outlined.
-var FADE_LIMIT = 2000, outlined = [];
+// Small graphs: everything outside the neighbourhood fades. Large ones: the neighbours
+// are ringed on the overlay, which costs no redraw of the network.
 function highlight(id) {
+  if (large) {
+    rings = id === null ? [] : [id].concat(adj[id].map(function (p) { return p[0]; }));
+    drawOverlay();
+    return;
+  }
   var keep = {};
   if (id !== null) {
     keep[id] = true;
     adj[id].forEach(function (p) { keep[p[0]] = true; });
   }
-  if (data.nodes.length > FADE_LIMIT) {
-    var changes = outlined.map(function (v) { return { id: v, borderWidth: 1 }; });
-    outlined = Object.keys(keep).map(Number);
-    outlined.forEach(function (v) { changes.push({ id: v, borderWidth: 4 }); });
-    nodes.update(changes);
-    return;
-  }
-  var top = {};
-  topIds.forEach(function (v) { top[v] = true; });
   nodes.update(data.nodes.map(function (n) {
-    var dim = id !== null && !keep[n.id], ch = { id: n.id, opacity: dim ? 0.15 : 1 };
-    if (!top[n.id]) ch.font = { size: BASE_FONT, color: dim ? "#bbb" : "#222", strokeWidth: 3, strokeColor: "#fff" };
-    return ch;
+    var dim = id !== null && !keep[n.id];
+    return { id: n.id, opacity: dim ? 0.15 : 1, font: { size: BASE_FONT, color: dim ? "#bbb" : "#222", strokeWidth: 3, strokeColor: "#fff" } };
   }));
   edges.update(data.edges.map(function (e, i) {
     var dim = id !== null && e.from !== id && e.to !== id;
@@ -203,20 +236,34 @@ function highlight(id) {
   }));
 }
 
+// the selected nodes: vis-network's selection, or on a large graph our own
+function selectedIds() {
+  var ids = large ? picked.slice() : network.getSelectedNodes();
+  if (!ids.length && state.selected !== null) ids = [state.selected];
+  return ids;
+}
+function setSelection(ids) {
+  if (large) { picked = ids.slice(); drawOverlay(); }
+  else network.selectNodes(ids);
+}
+
 function select(id, focus) {
   state.selected = id;
   if (id !== null) reveal(id);
   highlight(id);
   showPanel(id);
-  if (id === null) network.unselectAll();
-  else {
-    network.selectNodes([id]);
-    if (focus) network.focus(id, { scale: 1.4, animation: false });
-  }
+  setSelection(id === null ? [] : [id]);
+  if (id !== null && focus) network.focus(id, { scale: 1.4, animation: false });
   selectListeners.forEach(function (f) { f(id); });
 }
 
 network.on("click", function (p) {
-  if (p.event && p.event.srcEvent && (p.event.srcEvent.ctrlKey || p.event.srcEvent.metaKey)) return;   // adding to a multi-selection
-  select(p.nodes.length ? p.nodes[0] : null, false);
+  var multi = p.event && p.event.srcEvent && (p.event.srcEvent.ctrlKey || p.event.srcEvent.metaKey);
+  var id = large ? network.getNodeAt(p.pointer.DOM) : (p.nodes.length ? p.nodes[0] : undefined);
+  if (id === undefined) id = null;
+  if (multi) {                       // adding to (or taking from) a multi-selection
+    if (large && id !== null) { var k = picked.indexOf(id); if (k >= 0) picked.splice(k, 1); else picked.push(id); drawOverlay(); }
+    return;
+  }
+  select(id, false);
 });

@@ -32,6 +32,7 @@ function exportPng() {
   out.width = src.width; out.height = src.height;
   var ctx = out.getContext("2d");
   ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, out.width, out.height); ctx.drawImage(src, 0, 0);
+  ctx.drawImage(overlay, 0, 0, out.width, out.height);        // the names and rings drawn above the network
   out.toBlob(function (b) { download("fraudkg-graph.png", b); }, "image/png");
 }
 var MAP_STYLE = ".province{fill:#f3f1ea;stroke:#aaa}.place-marker{fill:#8c564b;stroke:#fff}.case-marker{fill:#e377c2}" +
@@ -45,11 +46,6 @@ function cell(v) {
   return '"' + s.replace(/"/g, '""') + '"';
 }
 
-function selectedIds() {
-  var ids = network.getSelectedNodes();
-  if (!ids.length && state.selected !== null) ids = [state.selected];
-  return ids;
-}
 
 // the selected nodes, then every relation that touches one of them, with its sentences
 function selectionCsv() {
@@ -147,6 +143,7 @@ document.getElementById("fit").addEventListener("click", function () {
 applyFilters();
 window.kgExplorer = {
   network: network, nodes: nodes, edges: edges, state: state, data: data, find: find, findAll: findAll,
+  selectedIds: selectedIds, setSelection: setSelection, labels: function () { return drawnLabels; },
   select: select, applyFilters: applyFilters, visibleIds: visibleIds, shortestChains: shortestChains,
   project: project, setDates: setDates, selectionCsv: selectionCsv, visibleGraphml: visibleGraphml,
 };

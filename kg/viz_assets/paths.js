@@ -73,7 +73,7 @@ function hopOf(u, v) {
   var facts = adj[u].filter(function (p) { return p[0] === v; }).map(function (p) { return data.edges[p[1]]; });
   facts.sort(function (x, y) { return (!x.ev.length - !y.ev.length) || (x.label < y.label ? -1 : x.label > y.label ? 1 : 0); });
   var e = facts[0];
-  return { edge: e, forward: e.from === u, sentence: e.ev.length ? e.ev[0] : null };
+  return { edge: e, index: data.edges.indexOf(e), forward: e.from === u, sentence: e.ev.length ? e.ev[0] : null };
 }
 
 function showPaths() {
@@ -116,7 +116,7 @@ function markPath(chains) {
   Object.keys(ids).forEach(function (v) { delete state.userHidden[v]; state.forced[v] = true; });
   applyFilters();
   var c = chains[0];
-  for (var i = 0; i + 1 < c.length; i++) pathEdges.push(hopOf(c[i], c[i + 1]).edge === undefined ? null : data.edges.indexOf(hopOf(c[i], c[i + 1]).edge));
+  for (var i = 0; i + 1 < c.length; i++) pathEdges.push(hopOf(c[i], c[i + 1]).index);
   edges.update(pathEdges.map(function (i) { return { id: i, width: 4 }; }));
-  network.selectNodes(Object.keys(ids).map(Number));
+  setSelection(Object.keys(ids).map(Number));
 }
