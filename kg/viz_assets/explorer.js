@@ -57,7 +57,7 @@ var BASE_FONT = 14;
 // every node on a selection, each far slower than a click should be; there the selection,
 // its neighbourhood and the names of the largest nodes are drawn on a canvas of our own
 // above the network, and vis-network's own selection is off.
-var LARGE = 2000;
+var LARGE = 200;
 var large = data.nodes.length > LARGE;
 var nodes = new vis.DataSet(data.nodes.map(function (n) {
   return { id: n.id, label: n.top ? "" : n.label, x: n.x, y: n.y, size: n.lone ? Math.min(n.size, 10) : n.size,
@@ -84,14 +84,15 @@ graphBox.appendChild(overlay);
 // Fit to the connected nodes (the unconnected ones wait, grouped, to their right); the
 // names of the largest nodes are drawn on the overlay at a size readable at any zoom
 // (vis-network skips labels smaller than a few pixels on screen).
-var topIds = data.nodes.filter(function (n) { return n.top; }).map(function (n) { return n.id; });
+var topIds = data.nodes.filter(function (n) { return n.top; })
+  .sort(function (a, b) { return b.size - a.size || a.id - b.id; }).map(function (n) { return n.id; });
 var linkedIds = data.nodes.filter(function (n) { return !n.lone; }).map(function (n) { return n.id; });
 var LABEL_PX = 13;
 function fitLinked() { network.fit({ nodes: linkedIds.length ? linkedIds : undefined, animation: false }); }
 
 var rings = [];        // ids outlined on the overlay (a large graph's selection and neighbours)
 var picked = [];       // a large graph's multi-selection (Ctrl-click)
-var drawnLabels = [];  // what the overlay shows: [name, x, y, px] (for tests and screen readers' sake)
+var drawnLabels = [];  // what the overlay shows: [name, left, top, width, px]
 function drawOverlay() {
   var w = graphBox.clientWidth, h = graphBox.clientHeight, ratio = window.devicePixelRatio || 1;
   if (overlay.width !== Math.round(w * ratio) || overlay.height !== Math.round(h * ratio)) {
@@ -114,14 +115,18 @@ function drawOverlay() {
   drawnLabels = [];
   ctx.font = LABEL_PX + "px system-ui, 'Noto Sans CJK SC', sans-serif";
   ctx.textAlign = "center"; ctx.textBaseline = "top"; ctx.lineJoin = "round";
+  var boxes = [];        // a name that would overlap a larger node's name is left out
   topIds.forEach(function (id) {
     var p = pos[id]; if (!p || state.hidden[id]) return;
     var n = byId[id], d = network.canvasToDOM(p), y = d.y + Math.max(4, n.size * scale) + 2;
     if (d.x < -100 || d.y < -50 || d.x > w + 100 || d.y > h + 50) return;
+    var half = ctx.measureText(n.label).width / 2, box = [d.x - half, y, d.x + half, y + LABEL_PX + 2];
+    if (boxes.some(function (b) { return b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3]; })) return;
+    boxes.push(box);
     ctx.globalAlpha = dim && !keep[id] ? 0.3 : 1;
     ctx.strokeStyle = "#fff"; ctx.lineWidth = 4; ctx.strokeText(n.label, d.x, y);
     ctx.fillStyle = "#222"; ctx.fillText(n.label, d.x, y);
-    drawnLabels.push([n.names[0], d.x, y, LABEL_PX]);
+    drawnLabels.push([n.names[0], box[0], box[1], box[2] - box[0], LABEL_PX]);
   });
   ctx.globalAlpha = 1;
 }

@@ -55,7 +55,7 @@ function geoOf(n) {
 function drawMap() {
   if (mapBox.hidden) return;
   markLayer.replaceChildren(); gangLayer.replaceChildren();
-  var k = 1 / pxPerUnit(), atPlace = {}, placed = 0, unplaced = 0;
+  var k = 1 / pxPerUnit(), atPlace = {}, placed = 0, unplaced = 0, labels = [];
   data.nodes.forEach(function (n) {
     if (state.hidden[n.id] || n.kind === "Place") return;
     if (n.at !== undefined && byId[n.at].geo) { (atPlace[n.at] = atPlace[n.at] || []).push(n); placed++; }
@@ -88,11 +88,19 @@ function drawMap() {
       d.addEventListener("click", function () { select(m.id, false); });
       markLayer.appendChild(d);
     });
-    if (here.length || state.selected === n.id || mapView.w < view0.w / 3) {
-      var label = svgEl("text", { x: xy[0] + 6 * k, y: xy[1] - 6 * k, "font-size": 11 * k, class: "place-label" });
-      label.textContent = n.names[0];
-      markLayer.appendChild(label);
-    }
+    if (here.length || state.selected === n.id || mapView.w < view0.w / 3)
+      labels.push([state.selected === n.id ? 1e9 : here.length, n.names[0], xy]);
+  });
+  // names of the busiest places first; one that would overlap a name already written is left out
+  labels.sort(function (a, b) { return b[0] - a[0] || (a[1] < b[1] ? -1 : 1); });
+  var taken = [];
+  labels.forEach(function (l) {
+    var w = 11 * k * l[1].length, box = [l[2][0] + 6 * k, l[2][1] - 17 * k, l[2][0] + 6 * k + w, l[2][1] - 4 * k];
+    if (taken.some(function (b) { return b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3]; })) return;
+    taken.push(box);
+    var label = svgEl("text", { x: box[0], y: l[2][1] - 6 * k, "font-size": 11 * k, class: "place-label" });
+    label.textContent = l[1];
+    markLayer.appendChild(label);
   });
   mapNote.textContent = placed + " shown nodes drawn at their place; " + unplaced + " without a known place";
 }
