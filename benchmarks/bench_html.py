@@ -3,9 +3,11 @@ then the page in Debian's chromium (time to open, time to answer a selection).
 
     .venv/bin/python benchmarks/bench_html.py [--work /tmp/kg-bench] [--sizes 1000 5000 20000]
 
-The graph is made up (``synthetic_nt``): per case a victim, a suspect in one of the gangs,
-a handling unit, a date and an amount; places with coordinates under a few provinces —
-about 3.5 nodes a case, with the relations of a real graph but no sentences.
+Two kinds of graph: ``--kind light`` is made up (``synthetic_nt``): per case a victim, a
+suspect in one of the gangs, a handling unit, a date and an amount, places with coordinates
+— about 3.5 nodes a case, with the relations of a real graph but no evidence. ``--kind real``
+copies the real graph of the seed and dev articles (``synthetic.article_graphs``), with all
+its mentions, sentences and assertions: about 190 triples a node.
 """
 from __future__ import annotations
 
@@ -60,6 +62,23 @@ def synthetic_nt(n_cases: int, seed: int = 1) -> str:
     return "".join(out)
 
 
+def real_nt(target: int, work: Path) -> Path:
+    """Copies of the real graph of the seed and dev articles, article IRIs renamed per copy,
+    until about ``target`` nodes; written as N-Triples."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from synthetic import article_graphs
+    graphs, scheme = article_graphs()
+    per_copy, one = 89, 285          # nodes a copy adds, nodes of one copy (seeds + dev, measured)
+    copies = max(1, 1 + round((target - one) / per_copy))
+    out = work / f"real-{target}.nt"
+    with out.open("w", encoding="utf-8") as f:
+        f.write(scheme)
+        for k in range(copies):
+            for seg, text in graphs:
+                f.write(text.replace(f"/{seg}/", f"/{seg}-c{k}/").replace(f"/{seg}>", f"/{seg}-c{k}>"))
+    return out
+
+
 def kg_viz(src: Path, out: Path) -> tuple[float, float]:
     """Wall seconds and peak resident MB of `kg viz SRC --out OUT` as a child process."""
     kg = Path(sys.executable).with_name("kg")
@@ -97,6 +116,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"))
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000, 20_000])
+    ap.add_argument("--kind", choices=["light", "real"], default="light")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
@@ -104,12 +124,15 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
         for target in args.sizes:
-            src = args.work / f"graph-{target}.nt"
-            src.write_text(synthetic_nt(round(target / 3.5)), encoding="utf-8")
-            out = args.work / f"graph-{target}.html"
+            if args.kind == "real":
+                src = real_nt(target, args.work)
+            else:
+                src = args.work / f"graph-{target}.nt"
+                src.write_text(synthetic_nt(round(target / 3.5)), encoding="utf-8")
+            out = args.work / f"{args.kind}-{target}.html"
             secs, mb = kg_viz(src, out)
             opened, sel, frame, n = in_browser(browser, out)
-            print(f"~{target:>6} nodes (actual {n}): kg viz {secs:.2f} s, {mb:.0f} MB peak, page {out.stat().st_size / 1e6:.1f} MB; "
+            print(f"{args.kind} ~{target:>6} nodes (actual {n}, {src.stat().st_size / 1e6:.0f} MB of N-Triples): kg viz {secs:.2f} s, {mb:.0f} MB peak, page {out.stat().st_size / 1e6:.1f} MB; "
                   f"open {opened:.2f} s; selection {sel:.1f} ms (to next frame {frame:.1f} ms)")
         browser.close()
     print(f"load average at end: {open('/proc/loadavg').read().split()[:3]}")

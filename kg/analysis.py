@@ -19,7 +19,7 @@ import networkx as nx
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .errors import QueryError
+from .errors import InputError, QueryError
 from .model import ENTITY_TYPES, RELATIONS
 from .ns import FKG, GEO
 
@@ -103,13 +103,26 @@ def load_triples(source: Path | str) -> set[tuple]:
 
 
 def load_view(source: Path | str) -> KGView:
-    """The view of a graph file or store folder, read straight from the store: only the
-    predicates the view needs, as plain strings (no rdflib terms for millions of triples)."""
+    """The view of a graph file or store folder, read as plain strings and only the
+    predicates the view needs: a file is streamed through the parser (never held whole in
+    memory), a store folder asked for those predicates only."""
     import pyoxigraph as ox
-    from .query import load_store
-    store = load_store(source)
-    return read_view((q.subject.value, p, q.object.value)
-                     for p in sorted(_READ) for q in store.quads_for_pattern(None, ox.NamedNode(p), None))
+    from .query import RDF_FORMATS, load_store
+    path = Path(source)
+    if path.is_dir() or not path.is_file() or path.suffix.lower() not in RDF_FORMATS:
+        store = load_store(source)         # a store folder; or the clear error for a bad path
+        return read_view((q.subject.value, p, q.object.value)
+                         for p in sorted(_READ) for q in store.quads_for_pattern(None, ox.NamedNode(p), None))
+
+    def triples():
+        try:
+            for t in ox.parse(path=str(path), format=RDF_FORMATS[path.suffix.lower()]):
+                p = t.predicate.value
+                if p in _READ:
+                    yield t.subject.value, p, t.object.value
+        except SyntaxError as e:
+            raise InputError(f"is not valid RDF: {e}", path=str(path)) from None
+    return read_view(triples())
 
 
 def _rdflib(term):

@@ -186,3 +186,11 @@ def test_viz_data_carries_regions_map_places_gangs_and_evidence_offsets(tmp_path
     assert data["articles"][art] == "a1.txt" and data["sentences"][s][start - s0:end - s0] == "昆明"
     kept = [t for t in ARTICLES["a1.txt"] if t]
     assert all(t in data["sentences"] for t in kept)       # the article can be read in the page
+
+
+def test_viz_cli_names_a_broken_file(tmp_path):
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["viz", str(bad), "--out", str(tmp_path / "g.html")])
+    assert r.exit_code != 0 and "broken.ttl" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "g.html").exists()

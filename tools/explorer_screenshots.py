@@ -19,11 +19,17 @@ def main(page_path: str, out: str) -> None:
         page.goto(Path(page_path).resolve().as_uri())
         page.wait_for_function("window.kgExplorer !== undefined")
         page.wait_for_timeout(500)
-        page.screenshot(path=str(out_dir / "explorer-graph.png"))
+        # the largest police unit selected: its facts and their sentences in the panel
+        page.evaluate("""() => { const k = window.kgExplorer;
+            const u = k.data.nodes.filter(n => n.kind === 'PoliceUnit').sort((a, b) => b.size - a.size)[0];
+            if (u) k.select(u.id, false); }""")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(out_dir / "graph.png"))
         page.click("#view-map")
         page.wait_for_timeout(300)
-        page.screenshot(path=str(out_dir / "explorer-map.png"))
+        page.screenshot(path=str(out_dir / "map.png"))
         page.click("#view-graph")
+        page.evaluate("window.kgExplorer.select(null, false)")
         bars = page.locator("#timeline .tl-bar:not(.shown)")
         if bars.count() >= 2:            # brush the first half of the dated months
             first, last = bars.nth(0).bounding_box(), bars.nth(max(1, bars.count() // 2)).bounding_box()
@@ -32,7 +38,7 @@ def main(page_path: str, out: str) -> None:
             page.mouse.move(last["x"] + last["width"] - 1, first["y"] + 5, steps=5)
             page.mouse.up()
         page.wait_for_timeout(300)
-        page.screenshot(path=str(out_dir / "explorer-timeline.png"))
+        page.screenshot(path=str(out_dir / "timeline.png"))
         b.close()
 
 
