@@ -456,3 +456,15 @@ def test_browser_a_100k_character_name_is_harmless(browser, tmp_path):
     assert p.errors == [] and p.requests == [], p.errors
     assert took < 5, took                  # a generous bound: the regex version threw instead
     p.page.close()
+
+
+def test_browser_graphml_of_hostile_text_reads_back(browser, hostile_kg, tmp_path):
+    import networkx as nx
+    p = Page(browser, write_html(load_triples(hostile_kg), tmp_path / "h.html"))
+    # a control character, which XML 1.0 cannot carry, in a name as an article could have it
+    text = p.js("(() => { const k = window.kgExplorer; k.find('恶意').names[0] += '\\u0001end'; return k.visibleGraphml(); })()")
+    out = tmp_path / "h.graphml"
+    out.write_text(text, encoding="utf-8")
+    labels = {d["label"] for _, d in nx.read_graphml(out).nodes(data=True)}
+    assert "<script>window.__pwned=1</script>恶意end" in labels and "</script><script>window.__pwned=3</script>" in labels
+    p.page.close()

@@ -91,7 +91,8 @@ function visibleGraphml() {
   function datum(parent, key, value) {
     if (value === null || value === undefined || value === "") return;
     var d = doc.createElementNS(NS, "data");
-    d.setAttribute("key", key); d.textContent = String(value);
+    // characters XML 1.0 cannot carry would make the file unreadable: dropped
+    d.setAttribute("key", key); d.textContent = String(value).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "$1");
     parent.appendChild(d);
   }
   var pos = network.getPositions(visibleIds());
