@@ -79,8 +79,9 @@ def real_nt(target: int, work: Path) -> Path:
     return out
 
 
-def kg_viz(src: Path, out: Path) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of `kg viz SRC --out OUT` as a child process."""
+def kg_viz(src: Path, out: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system: what a quiet machine would take, near
+    enough) and peak resident MB of `kg viz SRC --out OUT` as a child process."""
     kg = Path(sys.executable).with_name("kg")
     t0 = time.perf_counter()
     proc = subprocess.Popen([str(kg), "viz", str(src), "--out", str(out)], stdout=subprocess.DEVNULL)
@@ -88,7 +89,7 @@ def kg_viz(src: Path, out: Path) -> tuple[float, float]:
     secs = time.perf_counter() - t0
     if status:
         raise SystemExit(f"kg viz failed on {src}")
-    return secs, usage.ru_maxrss / 1024
+    return secs, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 SELECT = """(id) => { const k = window.kgExplorer, t0 = performance.now(); k.select(id, false);
@@ -130,9 +131,9 @@ def main() -> None:
                 src = args.work / f"graph-{target}.nt"
                 src.write_text(synthetic_nt(round(target / 3.5)), encoding="utf-8")
             out = args.work / f"{args.kind}-{target}.html"
-            secs, mb = kg_viz(src, out)
+            secs, cpu, mb = kg_viz(src, out)
             opened, sel, frame, n = in_browser(browser, out)
-            print(f"{args.kind} ~{target:>6} nodes (actual {n}, {src.stat().st_size / 1e6:.0f} MB of N-Triples): kg viz {secs:.2f} s, {mb:.0f} MB peak, page {out.stat().st_size / 1e6:.1f} MB; "
+            print(f"{args.kind} ~{target:>6} nodes (actual {n}, {src.stat().st_size / 1e6:.0f} MB of N-Triples): kg viz {secs:.2f} s ({cpu:.2f} s CPU), {mb:.0f} MB peak, page {out.stat().st_size / 1e6:.1f} MB; "
                   f"open {opened:.2f} s; selection {sel:.1f} ms (to next frame {frame:.1f} ms)")
         browser.close()
     print(f"load average at end: {open('/proc/loadavg').read().split()[:3]}")
