@@ -212,21 +212,20 @@ def _map_places(view: KGView, g) -> dict[str, str]:
         return None
 
     rank = {r: i for i, r in enumerate(_PLACE_ORDER)}
+
+    def first_place(v: str) -> Optional[str]:
+        """The first of v's places by relation (then name) that can be put on the map."""
+        options = sorted((rank.get(e.relation, 99), view.nodes[w].label, w)
+                         for w in g[v] if view.nodes[w].type == "Place" for e in g[v][w]["facts"])
+        return next((p for p in (located(w) for _r, _l, w in options) if p is not None), None)
+
     out = {}
     for v in g:
         n = view.nodes[v]
-        if n.type == "Place":
-            p = located(v)
-        else:
-            options = sorted((rank.get(e.relation, 99), view.nodes[w].label, w)
-                             for w in g[v] if view.nodes[w].type == "Place"
-                             for e in g[v][w]["facts"])
-            p = next((located(w) for _r, _l, w in options if located(w)), None)
-            if p is None and n.type == "Case":     # a case without a place: where its unit works
-                units = sorted(w for w in g[v] if view.nodes[w].type == "PoliceUnit")
-                p = next((q for u in units for _r, _l, w in sorted(
-                    (rank.get(e.relation, 99), view.nodes[w].label, w) for w in g[u]
-                    if view.nodes[w].type == "Place" for e in g[u][w]["facts"]) if (q := located(w))), None)
+        p = located(v) if n.type == "Place" else first_place(v)
+        if p is None and n.type == "Case":     # a case without a place: where its unit works
+            units = sorted(w for w in g[v] if view.nodes[w].type == "PoliceUnit")
+            p = next((q for q in map(first_place, units) if q is not None), None)
         if p is not None:
             out[v] = p
     for v in g:       # a victim, an officer: where the first of their cases (or units) is

@@ -179,11 +179,16 @@ def test_browser_five_thousand_nodes_open_and_respond(browser, tmp_path):
     p = Page(browser, out)
     loaded = time.perf_counter() - t0
     assert p.js("window.kgExplorer.nodes.length") > 5000
+    assert len(p.js("window.kgExplorer.labels()")) >= 5          # the largest names, at the first view
     t0 = time.perf_counter()
     p.page.fill("#search", "嫌疑人77")
     p.page.click("#search-form button")
     searched = time.perf_counter() - t0
     assert p.page.inner_text("#panel h2") == "嫌疑人77"
+    # a large graph: the selection is ours (vis-network's would redraw every node), its
+    # neighbourhood ringed on the overlay, the largest names written there
+    sel = p.js("window.kgExplorer.state.selected")
+    assert p.js("window.kgExplorer.selectedIds()") == [sel] and p.js("window.kgExplorer.network.getSelectedNodes()") == []
     assert p.errors == [] and p.requests == []
     assert loaded < 30 and searched < 10, (loaded, searched)   # seconds, on a 2-core CI machine
     p.page.close()
