@@ -48,8 +48,10 @@ function yuan(x) {
 
 function typeName(n) { var t = typeInfo[n.kind]; return t ? t.name : n.kind; }
 
+// a string: vis-network shows a string title with innerText (as text), and strings cost
+// far less than 20 k elements made up front
 function tooltip(n) {
-  return el("div", n.names.join(" / ") + "\n" + typeName(n) + (n.crime ? "\n" + n.crime : ""));
+  return n.names.join(" / ") + "\n" + typeName(n) + (n.crime ? "\n" + n.crime : "");
 }
 
 var BASE_FONT = 14;
@@ -59,14 +61,14 @@ var BASE_FONT = 14;
 // above the network, and vis-network's own selection is off.
 var LARGE = 200;
 var large = data.nodes.length > LARGE;
+// colour, shape and font come from the type's group and the defaults: options given node
+// by node are merged node by node, which is most of vis-network's start at 20 k nodes
 var nodes = new vis.DataSet(data.nodes.map(function (n) {
   return { id: n.id, label: n.top ? "" : n.label, x: n.x, y: n.y, size: n.lone ? Math.min(n.size, 10) : n.size,
-           shape: n.shape, color: n.color, font: { size: BASE_FONT, strokeWidth: 3, strokeColor: "#fff" },
-           title: tooltip(n) };
+           group: n.kind, title: tooltip(n) };
 }));
 var edges = new vis.DataSet(data.edges.map(function (e, i) {
-  return { id: i, from: e.from, to: e.to, label: e.label, arrows: e.arrows,
-           color: { color: "#9a9a9a", highlight: "#333" }, font: { size: 10, color: "#555", strokeWidth: 2 } };
+  return { id: i, from: e.from, to: e.to, label: e.label };
 }));
 var options = data.options || {};
 options.physics = Object.assign({}, options.physics || {}, { enabled: false });
@@ -74,7 +76,11 @@ options.interaction = Object.assign({}, options.interaction || {}, {
   hover: !large, tooltipDelay: 150, multiselect: true, selectable: !large,
   hideEdgesOnDrag: data.nodes.length > 1000, hideEdgesOnZoom: data.nodes.length > 5000 });
 options.layout = { improvedLayout: false };
-options.edges = Object.assign({}, options.edges || {}, { smooth: false });
+options.nodes = Object.assign({}, options.nodes || {}, { font: { size: BASE_FONT, strokeWidth: 3, strokeColor: "#fff" } });
+options.groups = {};
+data.types.forEach(function (t) { options.groups[t.type] = { color: t.color, shape: t.shape }; });
+options.edges = Object.assign({}, options.edges || {}, { smooth: false, arrows: "to",
+  color: { color: "#9a9a9a", highlight: "#333", inherit: false }, font: { size: 10, color: "#555", strokeWidth: 2 } });
 var graphBox = document.getElementById("graph");
 var network = new vis.Network(graphBox, { nodes: nodes, edges: edges }, options);
 var overlay = el("canvas", null, "overlay");
