@@ -325,6 +325,9 @@ def test_browser_map_puts_markers_at_their_places_and_shares_the_selection(known
     hz.dispatch_event("click")
     assert known.js("window.kgExplorer.network.getSelectedNodes()") == [node_id(known, "杭州市")]
     assert known.page.inner_text("#panel h2") == "杭州市"
+    assert "selected" in hz.get_attribute("class")
+    known.js(f"window.kgExplorer.select({node_id(known, '孙女士 刷单返利诈骗案')}, false)")    # and the other way
+    assert known.js("[...document.querySelectorAll('#map .selected')].map(c => window.kgExplorer.data.nodes[+c.dataset.id].names[0])") == ["孙女士 刷单返利诈骗案"]
     known.page.select_option("select[name=region]", value=str(node_id(known, "深圳市")))
     assert known.js("document.querySelectorAll('#map .case-marker').length") == 1
 
