@@ -2,8 +2,9 @@
 
 pyvis holds the network (its node and edge lists and vis-network options) and ships
 vis-network; the page itself is our template (``viz_assets/``), because pyvis's own always
-loads Bootstrap from a CDN. Everything is inlined — vis-network, our script and styles,
-the data — so opening the file makes no network request.
+loads Bootstrap from a CDN. Everything is inlined — vis-network, our scripts (joined into
+one) and styles, the province outlines of the map, the data — so opening the file makes no
+network request. What the data holds is :mod:`kg.viz_data`'s business.
 
 Safety: article text is hostile input. The data is embedded as JSON inside a
 ``<script type="application/json">`` element with ``<``, ``>``, ``&`` and U+2028/9
@@ -27,6 +28,7 @@ from .viz_data import SIZE_MEASURES, STYLE, explorer_data, summary
 
 __all__ = ["SIZE_MEASURES", "STYLE", "explorer_data", "explorer_html", "json_for_html", "render",
            "summary", "write_html"]
+
 
 def write_html(triples: Iterable[tuple] | KGView, path: Path | str, *, focus: Optional[str] = None,
                hops: int = 2, size: str = "degree", title: str = "FraudKG explorer") -> Path:
