@@ -75,9 +75,11 @@ function evidence(s, words, span) {
   return box;
 }
 
+// The span within the sentence; none where the sentence's text is not as long as its
+// offsets say (text normalised after the offsets were taken): a wrong mark is worse than none.
 function localSpan(s, span) {
   var w = data.where[s];
-  if (!span || w[1] === null) return null;
+  if (!span || w[1] === null || w[2] - w[1] !== data.sentences[s].length) return null;
   var a = span[0] - w[1], b = span[1] - w[1];
   return a >= 0 && b <= data.sentences[s].length && a < b ? [a, b] : null;
 }
