@@ -427,3 +427,20 @@ def test_serve_sees_a_store_rebuilt_under_it(tmp_path):
         while json.loads(_get(url)[2])["results"]["bindings"][0]["n"]["value"] != "2":
             assert time.monotonic() < deadline, "the server never saw the rebuilt store"
             time.sleep(0.3)
+
+
+def test_serve_workers_have_no_network_without_allow_service(tmp_path):
+    import subprocess
+    import sys
+    probe = ("import ctypes; libc = ctypes.CDLL(None, use_errno=True); "
+             "raise SystemExit(0 if libc.unshare(0x40000000) == 0 or libc.unshare(0x50000000) == 0 else 1)")
+    if subprocess.run([sys.executable, "-c", probe]).returncode != 0:
+        pytest.skip("this system does not let a process leave the network namespace (the SERVICE check still holds)")
+    far = _Listener()
+    try:
+        with SparqlServer(_write_graph(tmp_path / "g.nt", people=2), port=0, workers=1) as s:
+            # past the HTTP side's SERVICE check, straight to a worker
+            answer = s.pool.run(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{far.port}/x> {{ ?s ?p ?o }} }}", None)
+        assert answer.status != 200 and far.hits == []
+    finally:
+        far.close()
