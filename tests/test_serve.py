@@ -1,4 +1,6 @@
-"""The SPARQL endpoint: protocol, formats, read-only, time-out, result limit."""
+"""The SPARQL endpoint: protocol, formats, read-only, time-out, result limit, and the
+hardening of issue #13 (limits, workers that die, SERVICE, CORS and Host, memory, bad
+requests, signals) and #14 item 6 (prefixes, named queries, reopening)."""
 from __future__ import annotations
 
 import csv
@@ -7,6 +9,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -444,3 +447,19 @@ def test_serve_workers_have_no_network_without_allow_service(tmp_path):
         assert answer.status != 200 and far.hits == []
     finally:
         far.close()
+
+
+def test_serve_sees_a_served_file_rewritten_under_it(tmp_path):
+    path = _write_graph(tmp_path / "g.nt", people=3)
+    lines: list[str] = []
+    with SparqlServer(path, port=0, workers=1, log=lines.append) as s:
+        url = f"{s.url}/sparql?{urlencode({'query': COUNT_PEOPLE})}"
+        assert json.loads(_get(url)[2])["results"]["bindings"][0]["n"]["value"] == "3"
+        old = s._tmp
+        _write_graph(tmp_path / "g.nt.new", people=7).replace(path)
+        deadline = time.monotonic() + 20
+        while json.loads(_get(url)[2])["results"]["bindings"][0]["n"]["value"] != "7":
+            assert time.monotonic() < deadline, "the server never saw the new file"
+            time.sleep(0.3)
+        assert any("changed on disk: reopened" in line for line in lines)
+        assert not Path(old).exists()      # the copy of the old file is gone
