@@ -27,17 +27,21 @@ _T = TypeVar("_T")
 # One token per match, in SPARQL's own order of precedence: long strings before short ones,
 # an IRI only where IRIREF matches (else "<" is less-than), a word keeps its "\#" escapes
 # and ends at a dot (so that "?o.SERVICE" is seen as two words, as the parser sees it).
-_TOKEN = re.compile(r"""
-    (?P<space>\s+)
+_SKIPPED = r"""
   | (?P<comment>\#[^\n]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z) | \"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)
               | '(?:[^'\\\n]|\\.)*(?:'|\Z) | "(?:[^"\\\n]|\\.)*(?:"|\Z))
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<open>[({\[])
   | (?P<close>[)}\]])
+"""
+_TOKEN = re.compile(r"(?P<space>\s+)" + _SKIPPED + r"""
   | (?P<word>(?:[^\s(){}\[\]<>"'\#\\,;.=!&|+*/^]|\\.)+)
   | (?P<other>.)
 """, re.VERBOSE | re.DOTALL)
+# The same rules for counting brackets, where a search skips the rest (an escape such as
+# "\#" in a name is taken whole, so that it does not start a comment).
+_STRUCTURE = re.compile(r"(?P<escape>\\.)" + _SKIPPED, re.VERBOSE | re.DOTALL)
 
 
 def tokens(text: str) -> Iterator[tuple[str, str]]:
@@ -53,12 +57,12 @@ def check_query(text: str, *, max_depth: int = MAX_DEPTH, max_bytes: int = MAX_B
     if size > max_bytes:
         raise QueryError(f"query too large: {size:,} bytes, the limit is {max_bytes:,}",
                          hint="split it, or move long VALUES lists into the graph")
-    depth = deepest = 0
-    for kind, _ in tokens(text):
+    depth = 0
+    for m in _STRUCTURE.finditer(text):
+        kind = m.lastgroup
         if kind == "open":
             depth += 1
-            deepest = max(deepest, depth)
-            if deepest > max_depth:
+            if depth > max_depth:
                 raise QueryError(f"query nested too deeply: more than {max_depth} levels of brackets",
                                  hint="flatten the query")
         elif kind == "close":
@@ -68,6 +72,8 @@ def check_query(text: str, *, max_depth: int = MAX_DEPTH, max_bytes: int = MAX_B
 def service_targets(text: str, prefixes: Optional[dict[str, str]] = None) -> list[Optional[str]]:
     """The endpoint of each ``SERVICE`` clause in a query: its IRI, or None when it is a
     variable or a name that cannot be resolved here (a relative IRI, an unknown prefix)."""
+    if "service" not in text.lower():     # pyoxigraph reads no escapes outside strings and IRIs
+        return []
     declared = dict(prefixes or {})
     toks = list(tokens(text))
     out: list[Optional[str]] = []

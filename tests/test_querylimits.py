@@ -37,6 +37,7 @@ def test_querylimits_kg_query_survives_a_long_chain_within_the_limits(graph):
     "SELECT * WHERE { " + "{" * 65 + "}" * 65 + " }",
     "SELECT * WHERE { ?s ?p " + "[ ?p " * 70 + "1" + " ]" * 70 + " }",
     "SELECT * WHERE { ?s ?p ?o } # " + "x" * 100_001,
+    "SELECT * WHERE { ?s e:a\\# " + "(" * 70 + "1" + ")" * 70 + " }",   # "\#" in a name starts no comment
 ])
 def test_querylimits_refuses_past_the_limits(text):
     with pytest.raises(QueryError):
