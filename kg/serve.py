@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import QueryError, StoreError
+from .errors import InputError, QueryError, StoreError
 from .serve_pool import DEFAULT_MAX_ROWS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Answer, WorkerPool
 from .serve_pool import error as _error
 
@@ -255,6 +255,24 @@ def _query_page() -> bytes:
                 .replace("{{named}}", data).encode("utf-8"))
 
 
+def _origin(origin: str) -> str:
+    """A --cors value as browsers send it in Origin (scheme://host[:port]), or *."""
+    url = urlsplit(origin.strip())
+    if origin.strip() == "*":
+        return "*"
+    if url.scheme not in ("http", "https") or not url.netloc or url.path not in ("", "/") or url.query:
+        raise InputError(f"--cors takes an origin such as https://app.example:8443 or *, not {origin!r}")
+    return f"{url.scheme}://{url.netloc}".lower()
+
+
+def _service_host(host: str) -> str:
+    """An --allow-service value as a host name (a URL given there counts by its host)."""
+    name = urlsplit(host).hostname if "://" in host else host.strip().strip("[]")
+    if not name:
+        raise InputError(f"--allow-service takes a host name or address, not {host!r}")
+    return name.lower()
+
+
 def _fingerprint(path: Path) -> Optional[tuple]:
     """What changes when a store folder or a file is rewritten (names, sizes, times)."""
     try:
@@ -279,7 +297,8 @@ class SparqlServer:
                  allow_hosts: Iterable[str] = (), log=None):
         self.source = Path(source)
         self.log = log
-        self.allow_service = frozenset(h.lower().strip("[]") for h in allow_service)
+        self.allow_service = frozenset(map(_service_host, allow_service))
+        cors = tuple(map(_origin, cors))
         self._tmp: Optional[str] = None
         self._seen = _fingerprint(self.source)
         self._watched = time.monotonic()
