@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import html
 import importlib.resources
-import ipaddress
 import json
 import os
 import re
 import shutil
-import socket
 import tempfile
 import threading
 import time
@@ -30,7 +28,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import InputError, QueryError, StoreError
+from .errors import QueryError, StoreError
+from . import serve_access as access
 from .serve_pool import DEFAULT_MAX_ROWS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Answer, WorkerPool
 from .serve_pool import error as _error
 
@@ -98,10 +97,10 @@ class _Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host")
         if host is None:
             return True          # HTTP/1.0 without Host: not a browser, so not DNS rebinding
-        name = _host_name(host)
+        name = access.host_name(host)
         if name in self.server.host_names:
             return True
-        return self.server.any_ip and _is_ip(name)
+        return self.server.any_ip and access.is_ip(name)
 
     def _refuse_host(self) -> bool:
         if self._host_ok():
@@ -190,38 +189,6 @@ class _Handler(BaseHTTPRequestHandler):
                                         params.get("default-graph-uri", ()), params.get("named-graph-uri", ())))
 
 
-def _host_name(host: str) -> str:
-    """The name in a Host header, without port or IPv6 brackets, lower case."""
-    host = host.strip().lower()
-    if host.startswith("["):
-        return host[1:host.find("]")] if "]" in host else host
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-
-
-def _is_ip(name: str) -> bool:
-    try:
-        ipaddress.ip_address(name)
-        return True
-    except ValueError:
-        return False
-
-
-def _host_names(host: str, extra: Iterable[str]) -> tuple[set[str], bool]:
-    """The Host names that name the bound address, and whether any IP literal does (a wildcard bind)."""
-    names = {host.lower().strip("[]")} | {h.lower() for h in extra}
-    wildcard = host in ("", "0.0.0.0", "::")
-    try:
-        addrs = {ai[4][0] for ai in socket.getaddrinfo(host or None, None)}
-    except OSError:
-        addrs = set()
-    names |= addrs
-    if wildcard or any(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addrs if _is_ip(a.split("%")[0])):
-        names |= {"localhost", "127.0.0.1", "::1"}
-    if wildcard:
-        names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
-    return names, wildcard
-
-
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     pool: WorkerPool
@@ -255,24 +222,6 @@ def _query_page() -> bytes:
                 .replace("{{named}}", data).encode("utf-8"))
 
 
-def _origin(origin: str) -> str:
-    """A --cors value as browsers send it in Origin (scheme://host[:port]), or *."""
-    url = urlsplit(origin.strip())
-    if origin.strip() == "*":
-        return "*"
-    if url.scheme not in ("http", "https") or not url.netloc or url.path not in ("", "/") or url.query:
-        raise InputError(f"--cors takes an origin such as https://app.example:8443 or *, not {origin!r}")
-    return f"{url.scheme}://{url.netloc}".lower()
-
-
-def _service_host(host: str) -> str:
-    """An --allow-service value as a host name (a URL given there counts by its host)."""
-    name = urlsplit(host).hostname if "://" in host else host.strip().strip("[]")
-    if not name:
-        raise InputError(f"--allow-service takes a host name or address, not {host!r}")
-    return name.lower()
-
-
 def _fingerprint(path: Path) -> Optional[tuple]:
     """What changes when a store folder or a file is rewritten (names, sizes, times)."""
     try:
@@ -297,8 +246,8 @@ class SparqlServer:
                  allow_hosts: Iterable[str] = (), log=None):
         self.source = Path(source)
         self.log = log
-        self.allow_service = frozenset(map(_service_host, allow_service))
-        cors = tuple(map(_origin, cors))
+        self.allow_service = frozenset(map(access.service_host, allow_service))
+        cors = tuple(map(access.origin, cors))
         self._tmp: Optional[str] = None
         self._seen = _fingerprint(self.source)
         self._watched = time.monotonic()
@@ -314,7 +263,7 @@ class SparqlServer:
                              hint="choose another --port") from None
         self.httpd.pool, self.httpd.page, self.httpd.log = self.pool, _query_page(), log
         self.httpd.cors = tuple(cors)
-        self.httpd.host_names, self.httpd.any_ip = _host_names(host, allow_hosts)
+        self.httpd.host_names, self.httpd.any_ip = access.host_names(host, allow_hosts)
         self.httpd.check, self.httpd.watch = self.check, self.watch
         self._thread: Optional[threading.Thread] = None
 

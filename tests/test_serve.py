@@ -467,7 +467,7 @@ def test_serve_sees_a_served_file_rewritten_under_it(tmp_path):
 
 def test_serve_checks_cors_origins_and_service_hosts(tmp_path):
     from kg.errors import KGError
-    from kg.serve import _origin, _service_host
+    from kg.serve_access import origin as _origin, service_host as _service_host
     assert _origin("https://App.example:8443/") == "https://app.example:8443" and _origin("*") == "*"
     assert _service_host("https://query.wikidata.org/sparql") == "query.wikidata.org"
     for bad in ("app.example", "https://app.example/page", "javascript:x"):
