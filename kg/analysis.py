@@ -52,6 +52,9 @@ class Node:
     crime_type: Optional[str] = None
     amount_lost: Optional[Decimal] = None
     amount_recovered: Optional[Decimal] = None
+    # money kept from the fraudsters by kind (returned, stopped, prevented, avoided): the
+    # largest amount of each kind the case states
+    kept: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -113,7 +116,7 @@ _S = {name: str(term) for name, term in (
     ("file", FKG.sourceFile), ("mentioned", FKG.mentionedIn), ("crime", FKG.crimeType),
     ("lost", FKG.amountLost), ("recovered", FKG.amountRecovered), ("subject", RDF.subject),
     ("predicate", RDF.predicate), ("object", RDF.object), ("text", FKG.text), ("sentence", FKG.inSentence),
-    ("article", FKG.Article))}
+    ("article", FKG.Article), ("amount", FKG.amount), ("kind", FKG.amountKind), ("value", FKG.value))}
 _TYPE_STR = {str(k): v for k, v in _TYPE_OF.items()}
 _REL_STR = {str(k): v for k, v in _REL_OF.items()}
 # the predicates read_view looks at; the rest (offsets, rules, provenance) is skipped unread
@@ -158,11 +161,23 @@ def read_view(triples: Iterable[tuple]) -> KGView:
     for prop, attr in (("lost", "amount_lost"), ("recovered", "amount_recovered")):
         for s, o in ordered(prop, types):
             setattr(nodes[s], attr, _decimal(o))
+    _kept(nodes, by_p, types)
     evidence = _evidence(by_p)
     edges = sorted({Edge(s, rel, o, tuple(evidence.get((s, p, o), ())))
                     for p, rel in _REL_STR.items() for s, o in by_p[p] if s in types and o in types},
                    key=lambda e: (e.source, e.relation, e.target))
     return KGView(nodes, edges)
+
+
+def _kept(nodes: dict[str, Node], by_p, types: dict[str, str]) -> None:
+    """Each case's money kept from the fraudsters, by the kind its amount nodes carry."""
+    kind = dict(by_p[_S["kind"]])
+    value = {s: o for s, o in by_p[_S["value"]] if s in kind}
+    for case, amount in sorted(by_p[_S["amount"]]):
+        if case in types and amount in kind and amount in value:
+            v, k = _decimal(value[amount]), kind[amount]
+            if v is not None and v > nodes[case].kept.get(k, Decimal(-1)):
+                nodes[case].kept[k] = v
 
 
 def _evidence(by_p) -> dict[tuple, list[str]]:

@@ -129,6 +129,7 @@ class Amount:
     text: str
     start: int
     end: int
+    kind: str = ""       # money kept from the fraudsters: returned / stopped / prevented / avoided
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class Figure:
     start: int
     end: int
     rule: str
+    kind: Optional[str] = None   # of a sum kept from the fraudsters: returned / stopped / prevented / avoided
 
 
 @dataclass(frozen=True)

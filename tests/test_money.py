@@ -48,3 +48,38 @@ def test_money_totals_are_marked(doc_of, cues):
     doc = doc_of("他先后充值5000元,累计投入8万元。")
     marks = [(m.text, m.get("total")) for m in money_mentions(doc, cues)]
     assert marks == [("5000元", "0"), ("8万元", "1")]
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("经过两个月侦查,警方为他追回被骗的6万元。", "returned"),
+    ("目前已向受害人返还资金1.5万元。", "returned"),
+    ("反诈中心联系银行,紧急止付2.3万元。", "stopped"),
+    ("转出的4万元被银行成功拦截。", "stopped"),
+    ("该笔款项中的9000元已被冻结。", "stopped"),
+    ("民警上门劝阻3万元转账,老人最终没有汇款。", "prevented"),
+    ("多亏民警及时赶到,否则这7万元就没了。", "prevented"),
+    ("此次行动为群众减少经济损失12万元。", "avoided"),
+    ("民警帮助她挽损5000元。", "avoided"),
+])
+def test_money_kind_of_money_kept_from_fraudsters(doc_of, cues, text, kind):
+    (m,) = money_mentions(doc_of(text), cues)
+    assert (m.get("role"), m.get("kind")) in {("recovered", kind), ("frozen", kind)}, m.attrs
+
+
+def test_money_losses_and_other_roles_have_no_kind(doc_of, cues):
+    ms = money_mentions(doc_of("他被骗走2万元,涉案金额达300万元。"), cues)
+    assert [(m.get("role"), m.get("kind")) for m in ms] == [("lost", None), ("involved", None)]
+
+
+def test_money_a_threshold_of_a_category_is_no_loss(doc_of, cues):
+    found = roles(doc_of, cues, "今年损失超过5000元以上的案件同比下降两成。")
+    assert found == [("超过5000元以上", "threshold")]
+    assert roles(doc_of, cues, "被骗2000元以下的群众占多数。")[0][1] == "threshold"
+
+
+def test_money_a_negative_figure_is_no_loss(doc_of, cues):
+    assert roles(doc_of, cues, "他的账户收益显示为负3万元。")[0][1] == "other"
+
+
+def test_money_an_attempt_said_with_nearly(doc_of, cues):
+    assert roles(doc_of, cues, "他差一点就把攒下的4万元转给了对方。") == [("4万元", "attempted")]

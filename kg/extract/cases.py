@@ -10,6 +10,7 @@ every fact. A story of several gangs told in one breath (打掉了…宾阳籍�
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import Optional
@@ -111,8 +112,44 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
     return out
 
 
-def _first_date(doc: Doc, story: Story) -> Optional[Mention]:
-    return next((m for m in _in(story, doc, "Date") if m.get("resolved") == "1"), None)
+# a date that is not when the story happened: a dateline (12月1日讯), the start of a period
+# (2023年以来, 从9月中旬起), the end of one (截至11月底, 5月3日至9日), the day a reporter was told
+NOT_INCIDENT_AFTER = re.compile(r"^(?:[上中下]旬|初|底)?(?:讯|电|消息|以来|至今|起)")
+NOT_INCIDENT_BEFORE = re.compile(r"(?:截至|截止|截止到|至|到|[—\-－~～]|记者)$")
+
+
+def incident_date(doc: Doc, story: Story) -> Optional[Mention]:
+    """When the story's incident happened: the earliest date its own paragraphs give (the
+    incident comes before the report, the arrest and the thank-you visit), else the earliest of
+    its lead-in; a date whose month is known, resolved or not (7月30日晚 → --07-30), before a
+    bare year."""
+    dates = [m for m in _in(story, doc, "Date") if _ymd(m.get("value") or "")[:2] != (None, 0)
+             and not story.in_heading(m.start)
+             and not NOT_INCIDENT_AFTER.match(doc.text[m.end:m.end + 4])
+             and not NOT_INCIDENT_BEFORE.search(doc.text[max(0, m.start - 3):m.start])]
+    core = story.core()
+    dates = [m for m in dates if any(s <= m.start < e for s, e in core)] or dates
+    # a bare year is background (在2012年至2018年期间…) unless the story gives no month
+    dates = [m for m in dates if m.get("precision") != "year"] or dates
+    years = {_ymd(m.get("value"))[0] for m in dates} - {None}
+    latest = max(years, default=0)
+
+    def order(m: Mention) -> tuple:
+        y, mo, d = _ymd(m.get("value"))
+        # a date without its year is taken to be in the latest year the story names
+        return (latest if y is None else y), mo, d, m.start
+    return min(dates, key=order, default=None)
+
+
+def _ymd(value: str) -> tuple[Optional[int], int, int]:
+    """(year or None, month or 0, day or 0) of an ISO or partial XSD date (2023-07, --07-30)."""
+    if value.startswith("--"):
+        parts = value[2:].split("-")
+        if value.startswith("---") or not parts[0]:
+            return None, 0, int(parts[-1] or 0)
+        return None, int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
+    parts = [int(p) for p in value.split("-") if p]
+    return (parts[0] if parts else None), (parts[1] if len(parts) > 1 else 0), (parts[2] if len(parts) > 2 else 0)
 
 
 def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Optional[str],
@@ -149,14 +186,17 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
     for name, m in (("amountLost", lost), ("amountRecovered", rec)):
         if m is not None:
             evidence.append((name, str(Decimal(m.get("value"))), m.start, m.end))
-    date = _first_date(doc, story)
+    date = incident_date(doc, story)
     if date is not None:
         evidence.append(("date", date.get("value"), date.start, date.end))
+    place = incident_place(doc, story, victims, groups, [(k, s, e) for _, k, s, e in ev_u])
+    if place is not None:
+        evidence.append(("place", *place))
     counts = counts_in(doc, story.spans, rules)
     evidence += [(name, str(v), s, e) for name, v, s, e in counts]
     return CaseFrame(
         id=f"{doc.item}-{n}", crime_type=ctype, victims=tuple(victims), suspects=tuple(suspects),
-        groups=tuple(groups), handled_by=tuple(units),
+        groups=tuple(groups), handled_by=tuple(units), places=(place[0],) if place else (),
         amounts=_case_amounts(money, rec),
         amount_lost=Decimal(lost.get("value")) if lost else None,
         amount_recovered=Decimal(rec.get("value")) if rec else None,
@@ -164,6 +204,41 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
         counts=tuple(sorted({(name, v) for name, v, _, _ in counts})),
         start=story.start, end=story.end, rule="case.story" if only_group is None else "case.group",
         evidence=tuple(evidence))
+
+
+PLACE_DEPTH = {"country": 0, "province": 1, "prefecture": 2, "county": 3, "township": 4, "area": 4}
+
+
+def incident_place(doc: Doc, story: Story, victims: list[str], groups: list[str],
+                   units: list[tuple[str, int, int]]) -> Optional[tuple[str, int, int]]:
+    """Where the story's incident happened, with the span that says it: the most specific
+    place written in a sentence of the story that names one of its victims (永善县某街道的杨女士;
+    not inside a unit's name; a suspect's sentences name where they came from or were caught);
+    else where a victim lives or its group is based; else the jurisdiction of the most local
+    unit that handled it."""
+    known = {e.key: e for e in doc.entities if e.type == "Place"}
+
+    def depth(key: str) -> int:
+        return PLACE_DEPTH.get(known[key].get("level") or "", 2)
+
+    named = [m for m in doc.labelled("Place", "PoliceUnit", "Organization") if story.covers(m)]
+    inside = [(m.start, m.end) for m in named if m.label != "Place"]
+    sentences = {doc.sentence_at(m.start).index for m in doc.mentions
+                 if m.key in victims and story.covers(m) and not story.in_heading(m.start)}
+    found = [m for m in named if m.label == "Place" and m.key in known
+             and doc.sentence_at(m.start).index in sentences
+             and not any(s <= m.start and m.end <= e for s, e in inside)]
+    if found:
+        best = max(found, key=lambda m: (depth(m.key), -m.start))
+        return best.key, best.start, best.end
+    links = [l for l in doc.links if l.object in known]
+    for who, rel in [(v, "livesIn") for v in victims] + [(g, "basedIn") for g in groups]:
+        link = next((l for l in links if l.subject == who and l.predicate == rel), None)
+        if link is not None:
+            return link.object, link.start, link.end
+    areas = [(l.object, s, e) for key, s, e in units for l in links
+             if l.subject == key and l.predicate == "jurisdiction"]
+    return max(areas, key=lambda a: depth(a[0]), default=None)
 
 
 # roles a case's fkg:MonetaryAmount may carry (ontology/shapes.ttl); prices, earnings and
@@ -176,7 +251,7 @@ def _case_amounts(money: list[Mention], rec: Optional[Mention]) -> tuple:
     for m in money:
         a = as_amount(m)
         if m is rec and a.role not in CASE_ROLES:
-            a = replace(a, role="recovered")      # what a dissuaded victim was about to pay
+            a = replace(a, role="recovered", kind="prevented")   # what a dissuaded victim was about to pay
         if a.role in CASE_ROLES:
             out.append(a)
     return tuple(out)

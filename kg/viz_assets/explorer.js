@@ -223,6 +223,7 @@
   srow("Cases", counts.Case || 0);
   srow("Money lost", data.summary.lost);
   srow("Recovered", data.summary.recovered);
+  (data.summary.kept || []).forEach(function (kv) { srow("· " + kv[0], kv[1]); });
   if (data.focus !== null) srow("Around", data.focus);
   sm.appendChild(sdl);
 
