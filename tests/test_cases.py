@@ -239,3 +239,26 @@ def test_cases_place_from_the_handling_unit_jurisdiction(cases_of):
     base = doc.replace(cases=(), figures=()).add(links=[link], entities=[Entity(P("100002"), "Place", "绿水县")])
     (case,) = Pipeline(("cases",), None).process_doc(base).cases
     assert case.places == (P("100002"),)
+
+
+def _evidence_sentence(doc, case, field, key):
+    (s,) = [s for f, k, s, _ in case.evidence if f == field and k == key]
+    sent = doc.sentence_at(s)
+    return doc.text[sent.start:sent.end]
+
+
+def test_cases_handled_by_evidence_names_the_case_people(cases_of):
+    doc = cases_of("5月3日,市民周女士接到冒充客服的电话,被骗走2万元。市公安局一贯高度重视群众财产安全。"
+                   "当晚,市公安局接到周女士报警后立即开展侦查。",
+                   {"周女士": V("周女士"), "市公安局": U("某市公安局")})
+    (case,) = doc.cases
+    assert _evidence_sentence(doc, case, "handledBy", U("某市公安局")) == "当晚,市公安局接到周女士报警后立即开展侦查。"
+
+
+def test_cases_handled_by_evidence_is_not_a_lead_in_of_boilerplate(cases_of):
+    doc = cases_of("市公安局始终对各类违法犯罪保持高压严打态势。\n"
+                   "5月3日,市民周女士接到冒充客服的电话,被骗走2万元。民警接到周女士报警后,为其追回1万元。",
+                   {"周女士": V("周女士"), "市公安局": U("某市公安局")})
+    (case,) = doc.cases
+    assert case.handled_by == (U("某市公安局"),)
+    assert _evidence_sentence(doc, case, "handledBy", U("某市公安局")) == "民警接到周女士报警后,为其追回1万元。"

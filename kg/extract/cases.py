@@ -112,6 +112,52 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
     return out
 
 
+def telling_first(doc: Doc, story: Story, units: list[Mention], people: set[str], money: list[Mention],
+                  rules: CaseRules) -> list[Mention]:
+    """The units' mentions with, for each unit, the one whose sentence best says it handled
+    this case first: a sentence naming one of the case's people or sums of money and an action
+    (接警, 止付, 抓获…) before one naming only them, before one with only an action, before
+    the first mention (an analyst reads it to trust the fact; a sentence of boilerplate about
+    the bureau's resolve says nothing of this case); a unit named only where it neither acts
+    nor meets the case's people, or only in the lead-in, takes the sentence where the police
+    act on them. Units keep
+    the order they first appear in."""
+    named = {doc.sentence_at(m.start).index for m in doc.mentions if m.key in people}
+    named |= {doc.sentence_at(m.start).index for m in money}
+
+    def score(m: Mention) -> int:
+        sent = doc.sentence_at(m.start)
+        acted = bool(rules.re["acted"].search(doc.text[sent.start:sent.end]))
+        return 2 * (sent.index in named) + acted
+
+    best: dict[str, Mention] = {}
+    for m in units:
+        if m.key not in best or score(m) > score(best[m.key]):
+            best[m.key] = m
+    telling = _police_acting(doc, story, named, rules)
+    core = story.core()
+    for key, m in best.items():
+        lead_only = not any(s <= m.start < e for s, e in core)
+        if telling is not None and (score(m) == 0 or score(m) < 2 and lead_only):
+            # named only in a sentence about the bureau at large: its officers acting in a
+            # sentence of this case (民警…抓获了某某) say it better
+            best[key] = replace(telling, key=key)
+    return sorted(best.values(), key=lambda m: min(u.start for u in units if u.key == m.key))
+
+
+def _police_acting(doc: Doc, story: Story, named: set[int], rules: CaseRules) -> Optional[Mention]:
+    """The police word (民警, 警方, 该局…) of the first sentence of the story's own paragraphs that
+    names one of the case's people or sums and tells the police acting."""
+    for s, e in story.core():
+        hits = sorted([*rules.police.finditer(doc.text, s, e), *rules.re["unit_ref"].finditer(doc.text, s, e)],
+                      key=lambda h: h.start())
+        for hit in hits:
+            sent = doc.sentence_at(hit.start())
+            if sent.index in named and rules.re["acted"].search(doc.text[sent.start:sent.end]):
+                return Mention(hit.start(), hit.end(), hit.group(), "PoliceUnit", "case.evidence.police")
+    return None
+
+
 # a date that is not when the story happened: a dateline (12月1日讯), the start of a period
 # (2023年以来, 从9月中旬起), the end of one (截至11月底, 5月3日至9日), the day a reporter was told
 NOT_INCIDENT_AFTER = re.compile(r"^(?:[上中下]旬|初|底)?(?:讯|电|消息|以来|至今|起)")
@@ -178,7 +224,8 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
         cue = max(desc_cues, key=lambda m: float(m.get("weight")), default=None)
     else:
         ctype, cue = story_type(doc, story)
-    units, ev_u = _keys(handling_units(doc, story, rules, home_bureau))
+    units, ev_u = _keys(telling_first(doc, story, handling_units(doc, story, rules, home_bureau),
+                                      set(victims + suspects + groups), money, rules))
     evidence = ev_v + ev_s + ev_g + [("handledBy", k, s, e) for _, k, s, e in ev_u]
     evidence = [(f if f in ("handledBy",) else _field(f), k, s, e) for f, k, s, e in evidence]
     if cue is not None:
