@@ -83,3 +83,20 @@ def test_money_a_negative_figure_is_no_loss(doc_of, cues):
 
 def test_money_an_attempt_said_with_nearly(doc_of, cues):
     assert roles(doc_of, cues, "他差一点就把攒下的4万元转给了对方。") == [("4万元", "attempted")]
+
+
+@pytest.mark.parametrize("text,role,kind", [
+    ("民警成功止付一笔被骗资金3万元。", "recovered", "stopped"),
+    ("他说被骗的5万元已被银行退回到原账户。", "recovered", "returned"),
+    ("民警在路口拦下了准备送给骗子的2万元。", "recovered", "stopped"),
+    ("嫌疑人先后窃得价值6000元的铜线。", "lost", None),
+    ("她按对方提供的账号转去了4万元。", "lost", None),
+])
+def test_money_more_ways_to_say_it(doc_of, cues, text, role, kind):
+    (m,) = money_mentions(doc_of(text), cues)
+    assert (m.get("role"), m.get("kind")) == (role, kind), m.attrs
+
+
+def test_money_an_order_of_magnitude_is_no_sum(doc_of, cues):
+    assert roles(doc_of, cues, "该公司造成投资者上千万元经济损失。")[0][1] == "other"
+    assert roles(doc_of, cues, "她先后被骗上万元。") in ([], [("上万元", "other")])

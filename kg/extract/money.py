@@ -10,8 +10,8 @@ The role comes from the cue words of ``kg/data/amount_roles.tsv``: a cue right a
 amount (``50万元被全额止付``) wins; otherwise the nearest cue before it in its clause, then in
 the sentence. A loss that was only attempted (试图/打算/险些) is no loss but ``attempted``:
 what a victim was about to pay when the police stepped in is what they saved. A bound of a
-category (损失3000元以上的案件) is a ``threshold`` and a negative figure (负5万元) is ``other``:
-neither is money anyone lost.
+category (损失3000元以上的案件) is a ``threshold``; a negative figure (负5万元) and an order of
+magnitude (上千万元, 数万元) are ``other``: none is money anyone lost.
 """
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ ATTEMPT = re.compile(r"试图|企图|准备|正要|打算|险些|差一点|差�
 # a bound that sorts cases or victims (3000元以上的案件), not a sum of one story
 THRESHOLD_AFTER = re.compile(r"^(?:的)?[^，,。；;]{0,6}?(?:案件|案|警情|受害人|群众)")
 NEGATIVE = re.compile(r"(?:负|-|－|−)$")
+# an order of magnitude, not a sum (上万元, 数万元, 上千万元): no amount, as the annotators read it
+VAGUE = re.compile(r"^(?:上|数|几|成)[十百千万亿]")
 TOTAL = re.compile(r"(?:共|累计|一共|总计|合计|共计|总共)[^，,。；]{0,8}$")
 WINDOW = 40
 
@@ -57,12 +59,13 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 
 
 ACTIONS = ("recovered", "frozen", "seized")
+ACTION_GAP = 4      # 止付一笔被诈骗资金18万元: at most this many characters between action and loss
 
 
 def _nearest(cues: list[RoleCue], window: str) -> Optional[tuple[RoleCue, int]]:
     """The before-cue whose match ends closest to the end of ``window``; an action
     (冻结, 返还…) earlier in the window wins over the noun it acts on (冻结涉案资金40万元),
-    and over the loss it undoes right after it (追回被骗的6万元)."""
+    and over the loss it undoes right after it (追回被骗的6万元, 止付一笔被骗资金18万元)."""
     best: Optional[tuple[int, int, RoleCue]] = None
     action: Optional[tuple[int, int, RoleCue]] = None
     for cue in cues:
@@ -76,7 +79,7 @@ def _nearest(cues: list[RoleCue], window: str) -> Optional[tuple[RoleCue, int]]:
                 action = cand
     if best is not None and action is not None and (
             best[2].role == "involved"
-            or (best[2].role == "lost" and best[0] - best[1] - action[0] <= 1)):
+            or (best[2].role == "lost" and best[0] - best[1] - action[0] <= ACTION_GAP)):
         best = action
     return (best[2], best[0]) if best else None
 
@@ -86,13 +89,17 @@ def amount_role(cues: list[RoleCue], text: str, start: int, end: int,
     """(role, rank, rule id, kind) of the amount at ``text[start:end]``."""
     if NEGATIVE.search(text[max(0, start - 1):start]):
         return "other", 0, "negative", ""
+    if VAGUE.match(text[start:end]):
+        return "other", 0, "vague", ""
     after = text[end:end + 20]
     if text[start:end].endswith(("以上", "以下")) and THRESHOLD_AFTER.match(after):
         return "threshold", 0, "threshold", ""
+    clause_start = _clause_start(text, start, sentence_start)
     for cue in cues:
         if cue.side == "after" and cue.pattern.search(after):
+            if cue.role == "lost" and ATTEMPT.search(text[clause_start:start]):
+                return "attempted", 1, "attempt", ""     # 差一点就把4万元转给了对方
             return cue.role, cue.rank, cue.id, cue.kind
-    clause_start = _clause_start(text, start, sentence_start)
     hit = _nearest(cues, text[clause_start:start])
     if ATTEMPT.search(text[clause_start:start]) and (hit is None or hit[0].role in ("lost", "other")):
         return "attempted", 1, "attempt", ""
