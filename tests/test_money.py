@@ -28,6 +28,7 @@ def roles(doc_of, cues, text):
     ("卡里的6万元还未被转走。", "recovered"),
     ("成功冻结涉案资金40万元。", "frozen"),
     ("该案涉案金额达1.2亿元。", "involved"),
+    ("该团伙作案9起,涉案总价值7万余元。", "involved"),
     ("现场扣押现金5万余元。", "seized"),
     ("对方称完成任务就能获利20元。", "other"),
     ("客服称商品有质量问题,主动退款300元。", "other"),
@@ -100,3 +101,12 @@ def test_money_more_ways_to_say_it(doc_of, cues, text, role, kind):
 def test_money_an_order_of_magnitude_is_no_sum(doc_of, cues):
     assert roles(doc_of, cues, "该公司造成投资者上千万元经济损失。")[0][1] == "other"
     assert roles(doc_of, cues, "她先后被骗上万元。") in ([], [("上万元", "other")])
+
+
+def test_money_the_worth_of_what_was_stolen(doc_of, cues):
+    assert roles(doc_of, cues, "他家中被盗走金项链、现金等,总价值6500余元。") == [("6500余元", "lost")]
+    assert roles(doc_of, cues, "这部手机价值3000元。") == [("3000元", "other")]
+
+
+def test_money_defrauded_by_a_means_and_in_renminbi(doc_of, cues):
+    assert roles(doc_of, cues, "他被人以网上兼职等形式骗走人民币4万余元。") == [("4万余元", "lost")]

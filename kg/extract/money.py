@@ -29,6 +29,9 @@ ATTEMPT = re.compile(r"试图|企图|准备|正要|打算|险些|差一点|差�
 # a bound that sorts cases or victims (3000元以上的案件), not a sum of one story
 THRESHOLD_AFTER = re.compile(r"^(?:的)?[^，,。；;]{0,6}?(?:案件|案|警情|受害人|群众)")
 NEGATIVE = re.compile(r"(?:负|-|－|−)$")
+# 被盗走手表、现金等,总价值8000余元: the worth of what was stolen, told a clause after the theft
+STOLEN = re.compile(r"被盗|盗走|窃走|偷走|被偷|窃得|盗得|偷得")
+WORTH = re.compile(r"价值(?:约|达|共计|共)?$")
 # an order of magnitude, not a sum (上万元, 数万元, 上千万元): no amount, as the annotators read it
 VAGUE = re.compile(r"^(?:上|数|几|成)[十百千万亿]")
 TOTAL = re.compile(r"(?:共|累计|一共|总计|合计|共计|总共)[^，,。；]{0,8}$")
@@ -110,6 +113,9 @@ def amount_role(cues: list[RoleCue], text: str, start: int, end: int,
     if hit is None:
         return "other", 0, "none", ""
     cue, _ = hit
+    if cue.role == "other" and WORTH.search(text[clause_start:start]) \
+            and STOLEN.search(text[sentence_start:clause_start]):
+        return "lost", 2, "lost.stolen_worth", ""
     return cue.role, max(0, cue.rank - rank_penalty), cue.id, cue.kind
 
 
