@@ -143,7 +143,7 @@ def as_amount(m: Mention) -> Amount:
                   m.text, m.start, m.end, m.get("kind", ""))
 
 
-@register("money")
+@register("money", assigns=("Money",))
 def make_money(resources):
     cues = load_cues(resources.table("amount_roles"))
 
