@@ -17,7 +17,8 @@ def cases_of(doc_of, kg_resources):
     """Run money, dates, crime types and cases over a doc whose people and units are given
     as {surface: key} (every occurrence becomes a mention)."""
     from kg.pipeline import Pipeline
-    pipe = Pipeline(MINE, kg_resources, given=("Victim", "Suspect", "PersonRef", "CriminalGroup", "PoliceUnit", "home_city"))
+    pipe = Pipeline(MINE, kg_resources, given=("Victim", "Suspect", "PersonRef", "CriminalGroup", "PoliceUnit", "home_city",
+                                              "Place", "Organization", "links"))
 
     def run(text, people=None, home_city=None):
         mentions, entities = [], []
@@ -237,7 +238,9 @@ def test_cases_place_from_the_handling_unit_jurisdiction(cases_of):
     from kg.pipeline import Pipeline
     from kg.model import Entity
     base = doc.replace(cases=(), figures=()).add(links=[link], entities=[Entity(P("100002"), "Place", "绿水县")])
-    (case,) = Pipeline(("cases",), None).process_doc(base).cases
+    given = ("CrimeCue", "Date", "Money", "PoliceUnit", "Victim", "Suspect", "PersonRef",
+             "CriminalGroup", "home_city", "Place", "Organization", "links")
+    (case,) = Pipeline(("cases",), None, given=given).process_doc(base).cases
     assert case.places == (P("100002"),)
 
 

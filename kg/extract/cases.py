@@ -384,7 +384,7 @@ def _one_sentence(doc: Doc, groups: list[Mention]) -> bool:
 
 
 @register("cases", requires=("CrimeCue", "Date", "Money", "PoliceUnit", "Victim", "Suspect", "PersonRef",
-                    "CriminalGroup", "home_city"),
+                    "CriminalGroup", "home_city", "Place", "Organization", "links"),
           assigns=("cases", "figures"))
 def make_cases(resources):
     rules = CaseRules(resources.table("case_cues"))
