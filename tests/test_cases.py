@@ -265,3 +265,24 @@ def test_cases_handled_by_evidence_is_not_a_lead_in_of_boilerplate(cases_of):
     (case,) = doc.cases
     assert case.handled_by == (U("某市公安局"),)
     assert _evidence_sentence(doc, case, "handledBy", U("某市公安局")) == "民警接到周女士报警后,为其追回1万元。"
+
+
+def test_cases_place_of_a_victim_is_the_reporting_unit_not_the_far_gang(cases_of):
+    from kg.model import Entity, Link
+    from kg.pipeline import Pipeline
+    text = ("3月2日,孙女士被冒充客服的骗子骗走2万元。东坡派出所接警后侦查,"
+            "锁定了藏身外省西岭市的诈骗团伙。")
+    doc = cases_of(text, {"孙女士": V("孙女士"), "东坡派出所": U("绿水县公安局东坡派出所")})
+    gang = entity_key("CriminalGroup", "西岭市诈骗团伙", scope="t")
+    pos = text.index("西岭市")
+    extra = [Entity(P("100002"), "Place", "绿水县"), Entity(P("200001"), "Place", "西岭市"),
+             Entity(gang, "CriminalGroup", "西岭市诈骗团伙"), Entity(U("绿水县公安局"), "PoliceUnit", "绿水县公安局")]
+    links = [Link(U("绿水县公安局东坡派出所"), "partOf", U("绿水县公安局"), "test", 0, 1),
+             Link(U("绿水县公安局"), "jurisdiction", P("100002"), "test", 0, 1),
+             Link(gang, "basedIn", P("200001"), "test", pos, pos + 3)]
+    group_mention = Mention(pos, pos + 9, "西岭市的诈骗团伙", "CriminalGroup", "test", gang)
+    base = doc.replace(cases=(), figures=()).add(links=links, entities=extra, mentions=[group_mention])
+    given = ("CrimeCue", "Date", "Money", "PoliceUnit", "Victim", "Suspect", "PersonRef",
+             "CriminalGroup", "home_city", "Place", "Organization", "links")
+    (case,) = Pipeline(("cases",), None, given=given).process_doc(base).cases
+    assert case.places == (P("100002"),)

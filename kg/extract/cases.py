@@ -253,16 +253,25 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
         evidence=tuple(evidence))
 
 
+PLACE_NEAR = 16          # a place this many characters or fewer before a victim, in one clause, is theirs
+CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?\n]")
+
+
+def _leads_to(text: str, end: int, victim: int) -> bool:
+    return end <= victim <= end + PLACE_NEAR and not CLAUSE_BREAK.search(text, end, victim)
+
+
 PLACE_DEPTH = {"country": 0, "province": 1, "prefecture": 2, "county": 3, "township": 4, "area": 4}
 
 
 def incident_place(doc: Doc, story: Story, victims: list[str], groups: list[str],
                    units: list[tuple[str, int, int]]) -> Optional[tuple[str, int, int]]:
     """Where the story's incident happened, with the span that says it: the most specific
-    place written in a sentence of the story that names one of its victims (永善县某街道的杨女士;
-    not inside a unit's name; a suspect's sentences name where they came from or were caught);
-    else where a victim lives or its group is based; else the jurisdiction of the most local
-    unit that handled it."""
+    place written in the clause just before one of its victims (永善县某街道的杨女士, 家住某区的;
+    not inside a unit's name; elsewhere in the sentence it may be where the gang was found);
+    else where a victim lives; else the area of the first unit credited with the case (the one
+    that took the report; through its parent bureau), before where the gang was based; a case
+    with no victim: where its group is based, else that area."""
     known = {e.key: e for e in doc.entities if e.type == "Place"}
 
     def depth(key: str) -> int:
@@ -270,22 +279,35 @@ def incident_place(doc: Doc, story: Story, victims: list[str], groups: list[str]
 
     named = [m for m in doc.labelled("Place", "PoliceUnit", "Organization") if story.covers(m)]
     inside = [(m.start, m.end) for m in named if m.label != "Place"]
-    sentences = {doc.sentence_at(m.start).index for m in doc.mentions
-                 if m.key in victims and story.covers(m) and not story.in_heading(m.start)}
+    at = [m.start for m in doc.mentions if m.key in victims and story.covers(m) and not story.in_heading(m.start)]
     found = [m for m in named if m.label == "Place" and m.key in known
-             and doc.sentence_at(m.start).index in sentences
+             and any(_leads_to(doc.text, m.end, v) for v in at)
              and not any(s <= m.start and m.end <= e for s, e in inside)]
     if found:
         best = max(found, key=lambda m: (depth(m.key), -m.start))
         return best.key, best.start, best.end
     links = [l for l in doc.links if l.object in known]
-    for who, rel in [(v, "livesIn") for v in victims] + [(g, "basedIn") for g in groups]:
-        link = next((l for l in links if l.subject == who and l.predicate == rel), None)
-        if link is not None:
-            return link.object, link.start, link.end
-    areas = [(l.object, s, e) for key, s, e in units for l in links
-             if l.subject == key and l.predicate == "jurisdiction"]
-    return max(areas, key=lambda a: depth(a[0]), default=None)
+
+    def linked(who: list[str], rel: str) -> Optional[tuple[str, int, int]]:
+        link = next((l for l in links if l.subject in who and l.predicate == rel), None)
+        return (link.object, link.start, link.end) if link else None
+
+    def handler_area() -> Optional[tuple[str, int, int]]:
+        # the first unit credited (the one that took the report), through its parents
+        parent = {l.subject: l.object for l in doc.links if l.predicate == "partOf"}
+        for key, s, e in units:
+            seen = set()
+            while key and key not in seen:
+                seen.add(key)
+                area = next((l.object for l in links if l.subject == key and l.predicate == "jurisdiction"), None)
+                if area:
+                    return area, s, e
+                key = parent.get(key)
+        return None
+
+    steps = ((lambda: linked(victims, "livesIn")), handler_area, (lambda: linked(groups, "basedIn"))) if victims \
+        else ((lambda: linked(groups, "basedIn")), handler_area)
+    return next((found for step in steps if (found := step()) is not None), None)
 
 
 # roles a case's fkg:MonetaryAmount may carry (ontology/shapes.ttl); prices, earnings and
