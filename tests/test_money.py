@@ -110,3 +110,17 @@ def test_money_the_worth_of_what_was_stolen(doc_of, cues):
 
 def test_money_defrauded_by_a_means_and_in_renminbi(doc_of, cues):
     assert roles(doc_of, cues, "他被人以网上兼职等形式骗走人民币4万余元。") == [("4万余元", "lost")]
+
+
+@pytest.mark.parametrize("text,role", [
+    ("对方称需支付600元才能解冻账户。", "demanded"),
+    ("她已从银行取出3万元现金,正准备交给对方。", "attempted"),
+    ("该团伙涉案资金流水高达2亿元。", "other"),
+    ("三名男子向他敲诈勒索5000元。", "lost"),
+])
+def test_money_asked_withdrawn_flowing_or_extorted(doc_of, cues, text, role):
+    assert [r for _, r in roles(doc_of, cues, text)] == [role]
+
+
+def test_money_returned_in_the_end(doc_of, cues):
+    assert roles(doc_of, cues, "8000元被骗资金最终顺利返还到他的账户。") == [("8000元", "recovered")]

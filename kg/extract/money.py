@@ -2,14 +2,16 @@
 
 Every amount that :func:`kg.numbers.find_amounts` finds becomes a ``Mention(label="Money")``
 whose attrs hold ``value`` (yuan), ``qualifier``, ``role`` (lost / recovered / frozen /
-involved / seized / rewarded / attempted / threshold / other), ``kind`` (for money kept from the
+involved / seized / rewarded / attempted / demanded / threshold / other), ``kind`` (for money kept from the
 fraudsters: returned / stopped / prevented / avoided), ``rank`` (2 = a stated loss or recovery,
 1 = a payment that was probably lost) and ``total`` (共/累计 said it sums several payments).
 
 The role comes from the cue words of ``kg/data/amount_roles.tsv``: a cue right after the
 amount (``50万元被全额止付``) wins; otherwise the nearest cue before it in its clause, then in
 the sentence. A loss that was only attempted (试图/打算/险些) is no loss but ``attempted``:
-what a victim was about to pay when the police stepped in is what they saved. A bound of a
+what a victim was about to pay when the police stepped in is what they saved; cash
+withdrawn on the way to the fraudster (取出2万元现金) is attempted too; what the fraudster asked
+for (需支付800元) is ``demanded``, neither lost nor saved. A bound of a
 category (损失3000元以上的案件) is a ``threshold``; a negative figure (负5万元) and an order of
 magnitude (上千万元, 数万元) are ``other``: none is money anyone lost.
 """
