@@ -122,11 +122,37 @@ _READ = frozenset([v for k, v in _S.items() if k != "article"] + list(_REL_STR))
 
 def read_view(triples: Iterable[tuple]) -> KGView:
     """Entities, cases, their relations and the evidence sentence of each relation."""
+    return view_from_parts([view_parts(triples)])
+
+
+# the predicates behind the evidence of an edge: read per article, since assertions and their
+# sentences belong to one article
+_EVIDENCE_READ = frozenset(_S[k] for k in ("subject", "predicate", "object", "text", "sentence"))
+
+
+def view_parts(triples: Iterable[tuple]) -> tuple[dict, list]:
+    """What :func:`view_from_parts` needs of ``triples`` (one article's, or the whole graph's):
+    the node and relation pairs as strings by predicate, and the evidence of each relation
+    ((subject, predicate, object), sentence texts). Parts of several articles combine into the
+    view of their union (each assertion and its sentence belong to one article)."""
     by_p: dict[str, list[tuple[str, str]]] = {p: [] for p in _READ}
     for s, p, o in triples:
         pairs = by_p.get(str(p))
         if pairs is not None:
             pairs.append((str(s), str(o)))
+    evidence = sorted(_evidence(by_p).items())
+    return {p: pairs for p, pairs in by_p.items() if p not in _EVIDENCE_READ and pairs}, evidence
+
+
+def view_from_parts(parts: Iterable[tuple[dict, list]]) -> KGView:
+    """The view of the union of the graphs whose :func:`view_parts` are ``parts``."""
+    by_p: dict[str, list[tuple[str, str]]] = {p: [] for p in _READ}
+    found: dict[tuple, set[str]] = defaultdict(set)
+    for pairs, evidence in parts:
+        for p, so in pairs.items():
+            by_p[p].extend(so)
+        for spo, texts in evidence:
+            found[spo].update(texts)
     rank = {t: i for i, t in enumerate(NODE_TYPES)}
     types: dict[str, str] = {}
     for s, o in by_p[_S["type"]]:
@@ -158,7 +184,7 @@ def read_view(triples: Iterable[tuple]) -> KGView:
     for prop, attr in (("lost", "amount_lost"), ("recovered", "amount_recovered")):
         for s, o in ordered(prop, types):
             setattr(nodes[s], attr, _decimal(o))
-    evidence = _evidence(by_p)
+    evidence = {k: sorted(v) for k, v in found.items()}
     edges = sorted({Edge(s, rel, o, tuple(evidence.get((s, p, o), ())))
                     for p, rel in _REL_STR.items() for s, o in by_p[p] if s in types and o in types},
                    key=lambda e: (e.source, e.relation, e.target))

@@ -205,27 +205,47 @@ def key(term) -> str:
 
 
 class Index:
-    """Subjects → predicates → objects (and back) of the data and an extra graph, keyed by strings."""
+    """Subjects → predicates → objects (and back) of the data and an extra graph, keyed by strings.
 
-    def __init__(self, triples, extra: Iterable[tuple] = ()):
+    With ``base`` (the index of a graph every check mixes in, such as the ontology) the data is
+    laid over a copy-on-write view of it instead of indexing that graph again. With ``watch``
+    (a test on node keys), :meth:`is_instance` records in ``consulted`` the types it read of
+    each node that passes it."""
+
+    def __init__(self, triples, extra: Iterable[tuple] = (), base: Optional["Index"] = None,
+                 watch: Optional[Callable[[str], bool]] = None):
         data = triples if isinstance(triples, (set, frozenset)) else set(triples)
         more = [t for t in extra if t not in data]
-        out: dict = {}
-        inv: dict = {}
-        by_pred: dict = {}
+        if base is not None:        # a triple already in the base is not indexed twice
+            data = [t for t in data if t not in base.triples]
+        self.triples = frozenset(more) if base is None and not data else frozenset()
+        if base is None:
+            out, inv, by_pred, owned = {}, {}, {}, None
+        else:
+            out, inv, by_pred = dict(base.out), dict(base.inv), dict(base.by_pred)
+            owned = (set(), set(), set())     # the keys of base entries already copied
         for source in (data, more):
             for s, p, o in source:
                 sk, pk = key(s), str.__str__(p)
                 po = out.get(sk)
                 if po is None:
                     po = out[sk] = {}
+                elif owned is not None and sk in base.out and sk not in owned[0]:
+                    po = out[sk] = {k: list(v) for k, v in po.items()}
+                    owned[0].add(sk)
                 objs = po.get(pk)
                 if objs is None:
                     po[pk] = [o]
                 else:
                     objs.append(o)
                 if type(o) is not Literal:
-                    ps = inv.setdefault(key(o), {})
+                    ok = key(o)
+                    ps = inv.get(ok)
+                    if ps is None:
+                        ps = inv[ok] = {}
+                    elif owned is not None and ok in base.inv and ok not in owned[1]:
+                        ps = inv[ok] = {k: list(v) for k, v in ps.items()}
+                        owned[1].add(ok)
                     subs = ps.get(pk)
                     if subs is None:
                         ps[pk] = [s]
@@ -235,9 +255,15 @@ class Index:
                 if subj is None:
                     by_pred[pk] = {sk: s}
                 else:
+                    if owned is not None and pk in base.by_pred and pk not in owned[2]:
+                        subj = by_pred[pk] = dict(subj)
+                        owned[2].add(pk)
                     subj[sk] = s
         self.out, self.inv, self.by_pred = out, inv, by_pred
-        self._supers: dict = {}
+        # class hierarchies come from the base unless the data says something about them
+        self._supers: dict = dict(base._supers) if base is not None and not (
+            _SUBCLASS in by_pred and (base is None or by_pred[_SUBCLASS] is not base.by_pred.get(_SUBCLASS))) else {}
+        self.watch, self.consulted = watch, {}
 
     def values(self, focus, path):
         kind, p = path
@@ -274,16 +300,19 @@ class Index:
     def is_instance(self, node, cls: str) -> bool:
         if type(node) is Literal:
             return False
-        return any(cls in self.supers(key(t)) for t in self.out.get(key(node), {}).get(_TYPE, ())
-                   if type(t) is not Literal)
+        k = key(node)
+        types = self.out.get(k, {}).get(_TYPE, ())
+        if self.watch is not None and self.watch(k):
+            self.consulted[k] = frozenset(key(t) for t in types if type(t) is not Literal)
+        return any(cls in self.supers(key(t)) for t in types if type(t) is not Literal)
 
 
 def results(triples, shapes: list, extra: Iterable[tuple] = (),
             focus_filter: Optional[Callable[[str], bool]] = None) -> list[tuple]:
     """(focus, source shape, result path, component, value) of every failed check of ``shapes``
-    (as :func:`native_shapes` parsed them) on ``triples`` with ``extra`` (an ontology) mixed in;
-    only focus nodes whose key passes ``focus_filter``, when given."""
-    idx = Index(triples, extra)
+    (as :func:`native_shapes` parsed them) on ``triples`` (or their :class:`Index`) with
+    ``extra`` (an ontology) mixed in; only focus nodes whose key passes ``focus_filter``."""
+    idx = triples if isinstance(triples, Index) else Index(triples, extra)
     classes = set()
     for sk in idx.by_pred.get(_TYPE, {}):
         classes.update(key(t) for t in idx.out[sk][_TYPE] if type(t) is not Literal)

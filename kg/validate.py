@@ -135,10 +135,15 @@ def _english(msgs: list) -> str:
 
 def _label(g: Graph, node) -> str:
     for p in (RDFS.label, FKG.text):
-        v = g.value(node, p)
+        v = _first(g, node, p)
         if v is not None:
             return str(v)
     return _local(node)
+
+
+def _first(g: Graph, node, p):
+    """The least value of ``p`` on ``node`` by text (rdflib's ``value`` picks any one)."""
+    return min(g.objects(node, p), key=lambda o: (str(o), type(o).__name__, repr(o)), default=None)
 
 
 def source_sentence(g: Graph, node, path=None) -> Optional[str]:
@@ -150,23 +155,25 @@ def source_sentence(g: Graph, node, path=None) -> Optional[str]:
         return None
     if (node, RDF.type, FKG.Sentence) in g:
         return _text(g, node)
-    own = g.value(node, FKG.inSentence)
+    own = _first(g, node, FKG.inSentence)
     if own is not None:
         return _text(g, own)
-    evidence = sorted(g.objects(node, FKG.evidence), key=lambda a: (g.value(a, RDF.predicate) != path, str(a)))
+    def other(a) -> bool:      # evidence about another property than ``path`` sorts after
+        return _first(g, a, RDF.predicate) != path
+    evidence = sorted(g.objects(node, FKG.evidence), key=lambda a: (other(a), str(a)))
     for a in evidence:
-        s = g.value(a, FKG.inSentence)
+        s = _first(g, a, FKG.inSentence)
         if s is not None:
             return _text(g, s)
     for m in sorted(g.subjects(FKG.denotes, node), key=str):
-        s = g.value(m, FKG.inSentence)
+        s = _first(g, m, FKG.inSentence)
         if s is not None:
             return _text(g, s)
     return None
 
 
 def _text(g: Graph, sentence) -> Optional[str]:
-    t = g.value(sentence, FKG.text)
+    t = _first(g, sentence, FKG.text)
     return None if t is None else str(t)
 
 

@@ -47,9 +47,10 @@ _LABEL_MAX = 16
 
 def write_html(triples: Iterable[tuple], path: Path | str, *, focus: Optional[str] = None,
                hops: int = 2, size: str = "degree", title: str = "FraudKG explorer") -> Path:
-    """Write the explorer for ``triples`` (rdflib terms) to ``path``; with ``focus``, only
-    the nodes within ``hops`` relations of the entities named so."""
-    page = explorer_html(read_view(triples), focus=focus, hops=hops, size=size, title=title)
+    """Write the explorer for ``triples`` (rdflib terms, or their :class:`KGView`) to ``path``;
+    with ``focus``, only the nodes within ``hops`` relations of the entities named so."""
+    view = triples if isinstance(triples, KGView) else read_view(triples)
+    page = explorer_html(view, focus=focus, hops=hops, size=size, title=title)
     path = Path(path)
     with atomic_path(path) as tmp:     # a killed build leaves the previous page intact
         tmp.write_bytes(page.encode("utf-8"))
