@@ -7,14 +7,11 @@ by :class:`Resources` and handed to every extractor factory.
 """
 from __future__ import annotations
 
-import csv
-import importlib.resources
 import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
-from .errors import KGError
 from .ingest import split_items
 from .model import Article, Doc
 
@@ -35,19 +32,12 @@ class Resources:
         return Gazetteer.load()
 
     def table(self, name: str) -> list[dict[str, str]]:
-        """Rows of ``kg/data/<name>.tsv`` (header line first; ``#`` lines are comments)."""
+        """Rows of ``kg/data/<name>.tsv`` (:func:`kg.tables.read_table`: checked, each
+        knowing its file and line)."""
         if name not in self._tables:
-            res = importlib.resources.files("kg.data").joinpath(f"{name}.tsv")
-            try:
-                text = res.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                raise KGError(f"data file kg/data/{name}.tsv is missing", hint="reinstall the package") from None
-            lines = [l for l in text.splitlines() if l.strip() and not l.startswith("#")]
-            self._tables[name] = list(csv.DictReader(lines, delimiter="\t"))
+            from .tables import read_table
+            self._tables[name] = read_table(name)
         return self._tables[name]
-
-    def words(self, name: str, column: str = "word") -> list[str]:
-        return [r[column] for r in self.table(name)]
 
     def shared(self, name: str, build: Callable[["Resources"], object]) -> object:
         """``build(self)``, made once per ``Resources``: one object (a parser and its caches)
@@ -111,8 +101,3 @@ class Pipeline:
         timings["resolve"] = time.perf_counter() - t0
         return replace(result, timings=tuple(timings.items()))
 
-
-def run(articles: Iterable[Article], pipeline: Optional[Pipeline] = None) -> list[ArticleResult]:
-    """Process articles in order with one pipeline (the simple, single-process path)."""
-    pipeline = pipeline or Pipeline.default()
-    return [pipeline(a) for a in articles]
