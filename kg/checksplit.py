@@ -28,7 +28,9 @@ from .serialize import parse_ntriples
 from .shacl import Index, Shape, key, results
 
 _LOCAL = tuple(f"{FKGR}{kind}/" for kind in LOCAL_KINDS)
+_LOCAL_NT = tuple(b"<" + p.encode("utf-8") for p in _LOCAL)
 _TYPE = str(RDF.type)
+_TYPE_NT = f"<{RDF.type}>".encode("utf-8")
 
 
 def is_local(iri: str) -> bool:
@@ -49,59 +51,74 @@ class ArticleCheck:
     violations: tuple       # kg.validate.Violation of the article's own nodes
     lines: bytes            # N-Triples the pass over shared nodes needs
     consulted: tuple        # (shared node, frozenset of its types in the article) whose class was asked
+    refs: frozenset = frozenset()   # the shared nodes the article's triples name (to describe their violations)
 
 
 class Checker:
     """The shapes, the ontology's index and the crime-type scheme, loaded once per process."""
 
     def __init__(self):
-        from .ontology import ontology_graph, scheme_triples, shapes_graph
+        from .ontology import ontology_graph, shapes_graph
         from .shacl import native_shapes
         from .validate import native_engine_fits
         self.shapes_graph = shapes_graph()
         self.shapes = native_shapes(self.shapes_graph)
         self.ok = native_engine_fits(self.shapes_graph) and splittable(self.shapes)
         self.ontology = ontology_graph()
-        self.scheme = scheme_triples()
         self.base = Index((), self.ontology)
         self.inverse = inverse_predicates(self.shapes or ())
 
-    def article(self, article: str, triples: set) -> ArticleCheck:
-        """Check the own nodes of ``article`` (its IRI) on its triples; what the parent needs."""
+    def article(self, article: str, triples: set, ntriples: bytes) -> ArticleCheck:
+        """Check the own nodes of ``article`` (its IRI) on its triples (as rdflib terms and as
+        N-Triples); what the parent needs."""
         own = own_test(article)
-        data = triples | self.scheme
-        idx = Index(data, base=self.base, watch=lambda k: not own(k))
+        idx = Index(triples, base=self.base, watch=lambda k: not own(k))
         found = results(idx, self.shapes, focus_filter=own)
-        violations = tuple(self.describe(found, data)) if found else ()
-        return ArticleCheck(violations, self.shared_lines(triples), tuple(sorted(idx.consulted.items())))
+        violations = tuple(self.describe(found, triples)) if found else ()
+        lines, names = self.shared_lines(ntriples)
+        refs = frozenset(x for x in map(bytes.decode, names) if not own(x))
+        return ArticleCheck(violations, lines, tuple(sorted(idx.consulted.items())), refs)
 
     def describe(self, found: list, triples) -> list:
         from .validate import _graph, _native_violations
         return list(_native_violations(found, _graph(triples, self.ontology), self.shapes_graph))
 
-    def shared_lines(self, triples: set) -> bytes:
-        """The triples of an article that the pass over shared nodes reads, as N-Triples."""
-        import pyoxigraph as ox
-        from .serialize import to_ox
-        keep, near = [], set()
-        for t in triples:
-            s, p, o = t
-            if not is_local(str(s)):
-                keep.append(t)
-                if type(o) is not Literal and is_local(str(o)):
-                    near.add(o)
-            elif str(p) in self.inverse and type(o) is not Literal and not is_local(str(o)):
-                keep.append(t)
+    def shared_lines(self, ntriples: bytes) -> tuple[bytes, set]:
+        """The lines of an article's N-Triples that the pass over shared nodes reads: those with
+        a shared subject, those of an inverse path that end at a shared node, and the types of
+        the article's own nodes found next to those; and every node the lines name."""
+        keep, near, types, names = [], set(), {}, set()
+        inverse = {b"<" + p.encode("utf-8") + b">" for p in self.inverse}
+        for line in ntriples.split(b"\n"):
+            if not line:
+                continue
+            i = line.index(b" ")
+            j = line.index(b" ", i + 1)
+            s, p, o = line[:i], line[i + 1:j], line[j + 1:]
+            names.add(s[1:-1] if s.startswith(b"<") else s)
+            if o.startswith(b"<"):
+                names.add(o[1:o.index(b">")])
+            elif o.startswith(b"_:"):
+                names.add(o[:o.index(b" ")])
+            if not s.startswith(_LOCAL_NT):
+                keep.append(line)
+                if o.startswith(_LOCAL_NT):
+                    near.add(o[:o.index(b">") + 1])
+                continue
+            if p == _TYPE_NT:
+                types.setdefault(s, []).append(line)
+            if p in inverse and o.startswith(b"<") and not o.startswith(_LOCAL_NT):
+                keep.append(line)
                 near.add(s)
-        keep += [t for t in triples if t[0] in near and t[1] == RDF.type]
-        return ox.serialize([ox.Triple(*map(to_ox, t)) for t in keep], format=ox.RdfFormat.N_TRIPLES)
+        keep += [line for n in near for line in types.get(n, ())]
+        return (b"\n".join(keep) + b"\n" if keep else b""), names
 
     def shared(self, parts: Sequence[ArticleCheck], articles: Sequence[str],
                local_triples: Callable[[int], set]) -> list:
         """Every violation of the graph: the parts' own, those of the shared nodes, and the
         articles' own again where another article gave a shared node they use more types.
         ``local_triples(i)`` are the triples of ``articles[i]`` that involve its own nodes."""
-        shared = parse_ntriples(b"".join(p.lines for p in parts)) | self.scheme
+        shared = parse_ntriples(b"".join(p.lines for p in parts))
         idx = Index(shared, base=self.base)
         found = results(idx, self.shapes, focus_filter=lambda k: not is_local(k))
         types = {}
@@ -121,9 +138,10 @@ class Checker:
             data = local_triples(i) | shared
             again = results(Index(data, base=self.base), self.shapes, focus_filter=own_test(articles[i]))
             violations.extend(self.describe(again, data))
-        if found:      # their sentences are in the articles' own triples: read them all (rare)
-            whole = shared.union(*(local_triples(i) for i in range(len(articles))))
-            violations.extend(self.describe(found, whole))
+        if found:      # their sentences are in the own triples of the articles that name them
+            focus = {key(f) for f, *_ in found}
+            near = [i for i, part in enumerate(parts) if not part.refs.isdisjoint(focus)]
+            violations.extend(self.describe(found, shared.union(*(local_triples(i) for i in near))))
         return violations
 
 
@@ -131,8 +149,11 @@ def check_articles(articles: Sequence[tuple[str, set]]) -> list:
     """The violations of the union of the (article IRI, triples) pairs, checked in parts as a
     build does (each article, then the shared nodes), sorted as :func:`kg.validate.validate` sorts."""
     from .validate import _order
+    import pyoxigraph as ox
+    from .serialize import to_ox
     c = checker()
-    parts = [c.article(a, t) for a, t in articles]
+    parts = [c.article(a, t, ox.serialize([ox.Triple(*map(to_ox, x)) for x in t], format=ox.RdfFormat.N_TRIPLES))
+             for a, t in articles]
 
     def local(i: int) -> set:
         own = own_test(articles[i][0])

@@ -93,7 +93,7 @@ def article_parts(iri: str, ntriples: bytes, check: bool, view: bool) -> tuple:
     checked = part = None
     if check:
         from .checksplit import checker
-        checked = checker().article(iri, triples)
+        checked = checker().article(iri, triples, ntriples)
     if view:
         from .analysis import view_parts
         part = view_parts(triples)

@@ -216,9 +216,7 @@ class Index:
                  watch: Optional[Callable[[str], bool]] = None):
         data = triples if isinstance(triples, (set, frozenset)) else set(triples)
         more = [t for t in extra if t not in data]
-        if base is not None:        # a triple already in the base is not indexed twice
-            data = [t for t in data if t not in base.triples]
-        self.triples = frozenset(more) if base is None and not data else frozenset()
+        self.triples = frozenset(more) if base is None and not data else frozenset()   # (as a base)
         if base is None:
             out, inv, by_pred, owned = {}, {}, {}, None
         else:
@@ -230,6 +228,8 @@ class Index:
                 po = out.get(sk)
                 if po is None:
                     po = out[sk] = {}
+                elif owned is not None and sk in base.out and (s, p, o) in base.triples:
+                    continue            # in the base already: not indexed twice
                 elif owned is not None and sk in base.out and sk not in owned[0]:
                     po = out[sk] = {k: list(v) for k, v in po.items()}
                     owned[0].add(sk)
