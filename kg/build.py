@@ -9,7 +9,7 @@ import os
 import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -171,14 +171,16 @@ class _Graph:
     sections: list = field(default_factory=list)       # kg.sections.Section
     ntriples: list[bytes] = field(default_factory=list)
     checks: list = field(default_factory=list)         # kg.checksplit.ArticleCheck, by section
+    check_lines: set = field(default_factory=set)      # their lines for the shared pass, each once
     views: list = field(default_factory=list)          # kg.analysis.view_parts of each article
 
     def add(self, section, ntriples: bytes, check=None, view=None) -> None:
         self.sections.append(section)
         if ntriples:
             self.ntriples.append(ntriples)
-        if self.parts.check:
-            self.checks.append(check)
+        if self.parts.check:     # articles repeat the lines of the shared nodes they name
+            self.check_lines.update(check.lines.split(b"\n"))
+            self.checks.append(replace(check, lines=b""))
         if self.parts.view:
             self.views.append(view)
 
@@ -293,8 +295,10 @@ def _check_parts(graph: _Graph) -> list:
     from .checksplit import checker, section_triples
     from .validate import _order
     sections = graph.sections
+    lines = b"\n".join(graph.check_lines) + b"\n"
+    graph.check_lines.clear()
     return sorted(checker().shared(graph.checks, [s.article for s in sections],
-                                   lambda i: section_triples(sections[i].turtle)), key=_order)
+                                   lambda i: section_triples(sections[i].turtle), lines), key=_order)
 
 
 def summarize(types: bytes, report: BuildReport) -> None:

@@ -114,11 +114,12 @@ class Checker:
         return (b"\n".join(keep) + b"\n" if keep else b""), names
 
     def shared(self, parts: Sequence[ArticleCheck], articles: Sequence[str],
-               local_triples: Callable[[int], set]) -> list:
+               local_triples: Callable[[int], set], lines: bytes = b"") -> list:
         """Every violation of the graph: the parts' own, those of the shared nodes, and the
         articles' own again where another article gave a shared node they use more types.
-        ``local_triples(i)`` are the triples of ``articles[i]`` that involve its own nodes."""
-        shared = parse_ntriples(b"".join(p.lines for p in parts))
+        ``local_triples(i)`` are the triples of ``articles[i]`` that involve its own nodes;
+        ``lines`` more lines for the shared pass (those of the parts, gathered by the caller)."""
+        shared = parse_ntriples(b"".join([lines, *(p.lines for p in parts)]))
         idx = Index(shared, base=self.base)
         found = results(idx, self.shapes, focus_filter=lambda k: not is_local(k))
         types = {}
