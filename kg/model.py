@@ -181,7 +181,6 @@ class Doc:
     cases: tuple[CaseFrame, ...] = ()
     figures: tuple[Figure, ...] = ()
     home_city: Optional[str] = None           # Place key
-    meta: tuple[tuple[str, str], ...] = field(default=())
 
     # -- building ---------------------------------------------------------------------
     def add(self, *, mentions: Iterable[Mention] = (), entities: Iterable[Entity] = (),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable, Optional, Sequence
 
+from .errors import KGError
 from .ingest import split_items
 from .model import Article, Doc
 
@@ -69,10 +70,13 @@ class ArticleResult:
 class Pipeline:
     """Extractors applied in order to every news item of an article."""
 
-    def __init__(self, names: Sequence[str], resources: Optional[Resources] = None):
-        from .extract import create
+    def __init__(self, names: Sequence[str], resources: Optional[Resources] = None, given: Sequence[str] = ()):
+        """``names`` in order; each one's requirements must be added by one before it or be
+        ``given`` (annotations the docs will already carry)."""
+        from .extract import check_order, create
         self.resources = resources or Resources()
         self.names = tuple(names)
+        check_order(self.names, given)
         self.steps: list[tuple[str, Extractor]] = [(n, create(n, self.resources)) for n in self.names]
 
     @classmethod
@@ -86,6 +90,9 @@ class Pipeline:
         for name, step in self.steps:
             t0 = clock()
             doc = step(doc)
+            if type(doc) is not Doc:     # spaCy's E005: a step that forgets to return the doc
+                raise KGError(f"extractor {name!r} returned {type(doc).__name__}, not a Doc",
+                              hint="an extractor must return the Doc it was given, with its annotations added")
             if timings is not None:
                 timings[name] = timings.get(name, 0.0) + clock() - t0
         return doc
