@@ -29,6 +29,7 @@ from .model import Article
 from .pipeline import Pipeline, Resources
 
 if TYPE_CHECKING:
+    from .checksplit import ArticleCheck
     from .sections import Section
 
 # One pipeline per worker process, keyed by the extractor names; filled lazily by the first
@@ -47,6 +48,8 @@ class Outcome:
     ntriples: bytes = b""     # every triple of the article (when extracted with full=True)
     timings: tuple = ()       # (extractor, seconds) pairs
     error: Optional[str] = None
+    check: Optional["ArticleCheck"] = None   # the SHACL check of its own nodes (when asked for)
+    view: Optional[tuple] = None             # its part of the explorer's view (kg.analysis.view_parts)
 
     @property
     def triples(self) -> set[tuple]:
@@ -55,15 +58,19 @@ class Outcome:
         return parse_ntriples(self.ntriples) if self.ntriples else set()
 
 
-def process_article(article: Article, pipeline: Pipeline, full: bool = True) -> Outcome:
+def process_article(article: Article, pipeline: Pipeline, full: bool = True,
+                    check: bool = False, view: bool = False) -> Outcome:
     """Extract one article and write its section of ``kg.ttl`` (and keep its N-Triples when
-    ``full``); any failure becomes ``Outcome.error``."""
+    ``full``, check its own nodes when ``check``, make its part of the explorer's view when
+    ``view``); any failure becomes ``Outcome.error``."""
     from .rdf import article_iri, article_ntriples
     from .sections import article_section
     try:
         result = pipeline(article)
         ntriples, special_from = article_ntriples(result, pipeline.resources)
-        section = article_section(str(article_iri(article.id)), ntriples, special_from)
+        iri = str(article_iri(article.id))
+        section = article_section(iri, ntriples, special_from)
+        checked, part = article_parts(iri, ntriples, check, view)
     except KGError as e:
         return Outcome(article.path, article.id, error=e.message)
     except MemoryError:
@@ -73,7 +80,24 @@ def process_article(article: Article, pipeline: Pipeline, full: bool = True) -> 
                        error=f"internal error while extracting ({type(e).__name__}: {e}); "
                              "please report it with this file")
     return Outcome(article.path, article.id, section=section, ntriples=ntriples if full else b"",
-                   timings=tuple(result.timings))
+                   timings=tuple(result.timings), check=checked, view=part)
+
+
+def article_parts(iri: str, ntriples: bytes, check: bool, view: bool) -> tuple:
+    """The SHACL check of the article's own nodes and its part of the explorer's view, each
+    when asked for (None otherwise)."""
+    if not (check or view):
+        return None, None
+    from .serialize import parse_ntriples
+    triples = parse_ntriples(ntriples)
+    checked = part = None
+    if check:
+        from .checksplit import checker
+        checked = checker().article(iri, triples, ntriples)
+    if view:
+        from .analysis import view_parts
+        part = view_parts(triples)
+    return checked, part
 
 
 def worker_pipeline(names: Optional[tuple[str, ...]]) -> Pipeline:
@@ -84,17 +108,19 @@ def worker_pipeline(names: Optional[tuple[str, ...]]) -> Pipeline:
     return _WORKER_PIPELINES[key]
 
 
-def _work(article: Article, names: Optional[tuple[str, ...]], full: bool = True) -> Outcome:
-    return process_article(article, worker_pipeline(names), full)
+def _work(article: Article, names: Optional[tuple[str, ...]], full: bool = True, check: bool = False,
+          view: bool = False) -> Outcome:
+    return process_article(article, worker_pipeline(names), full, check, view)
 
 
-def run_serial(articles: Sequence[Article], pipeline: Pipeline, full: bool = True) -> Iterator[Outcome]:
+def run_serial(articles: Sequence[Article], pipeline: Pipeline, full: bool = True, check: bool = False,
+               view: bool = False) -> Iterator[Outcome]:
     for a in articles:
-        yield process_article(a, pipeline, full)
+        yield process_article(a, pipeline, full, check, view)
 
 
-def run_processes(articles: Sequence[Article], jobs: int,
-                  names: Optional[tuple[str, ...]] = None, full: bool = True) -> Iterator[Outcome]:
+def run_processes(articles: Sequence[Article], jobs: int, names: Optional[tuple[str, ...]] = None,
+                  full: bool = True, check: bool = False, view: bool = False) -> Iterator[Outcome]:
     """Extract with ``jobs`` worker processes; outcomes come back in input order."""
     import multiprocessing
     # forkserver/spawn: never fork a process that may hold threads (a server, a Dask client)
@@ -102,7 +128,7 @@ def run_processes(articles: Sequence[Article], jobs: int,
     ctx = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_pipeline,
                              initargs=(names,)) as pool:
-        futures = [pool.submit(_work, a, names, full) for a in articles]
+        futures = [pool.submit(_work, a, names, full, check, view) for a in articles]
         for a, f in zip(articles, futures):
             try:
                 yield f.result()
@@ -111,8 +137,8 @@ def run_processes(articles: Sequence[Article], jobs: int,
                                                   "(out of memory?); run with --jobs 1 to find the article")
 
 
-def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0,
-             names: Optional[tuple[str, ...]] = None, full: bool = True) -> Iterator[Outcome]:
+def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0, names: Optional[tuple[str, ...]] = None,
+             full: bool = True, check: bool = False, view: bool = False) -> Iterator[Outcome]:
     """Extract on a Dask cluster: ``tcp://HOST:PORT`` of a running scheduler, or ``local``
     for a :class:`LocalCluster` of ``jobs`` worker processes (all cores when 0)."""
     try:
@@ -131,7 +157,7 @@ def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0,
         raise KGError(f"cannot reach the Dask scheduler {scheduler}: {e}",
                       hint="start one with `dask scheduler` and `dask worker`, or use --scheduler local") from None
     try:
-        futures = client.map(_work, list(articles), names=names, full=full, pure=False)
+        futures = client.map(_work, list(articles), names=names, full=full, check=check, view=view, pure=False)
         for a, f in zip(articles, futures):
             try:
                 yield f.result()
@@ -144,14 +170,16 @@ def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0,
 
 
 def extract(articles: Sequence[Article], *, pipeline: Optional[Pipeline] = None, jobs: int = 1,
-            scheduler: Optional[str] = None, full: bool = True) -> Iterator[Outcome]:
+            scheduler: Optional[str] = None, full: bool = True, check: bool = False,
+            view: bool = False) -> Iterator[Outcome]:
     """Outcomes of ``articles`` in input order, serially, with ``jobs`` processes or on Dask;
-    ``full=False`` leaves out each article's N-Triples (its section is always there)."""
+    ``full=False`` leaves out each article's N-Triples (its section is always there);
+    ``check`` and ``view`` add its SHACL check and its part of the explorer's view."""
     names = pipeline.names if pipeline is not None else None
     if not articles:
         return iter(())
     if scheduler:
-        return run_dask(articles, scheduler, jobs if jobs > 1 else 0, names, full)
+        return run_dask(articles, scheduler, jobs if jobs > 1 else 0, names, full, check, view)
     if jobs > 1 and len(articles) > 1:
-        return run_processes(articles, min(jobs, len(articles)), names, full)
-    return run_serial(articles, pipeline or Pipeline.default(Resources()), full)
+        return run_processes(articles, min(jobs, len(articles)), names, full, check, view)
+    return run_serial(articles, pipeline or Pipeline.default(Resources()), full, check, view)
