@@ -169,3 +169,16 @@ def test_cases_another_incident_with_a_new_suspect_is_its_own_story(cases_of):
                    "另一起案件发生在城南。民警蹲守三天,将盗窃电瓶的犯罪嫌疑人鲍某抓获。\n",
                    {"周女士": V("周女士"), "鲍某": S("鲍某")})
     assert [(c.victims, c.suspects) for c in doc.cases] == [((V("周女士"),), ()), ((), (S("鲍某"),))]
+
+
+def test_cases_gang_and_the_victim_it_cheated_are_one_case(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("江城警方打掉一跨省诈骗团伙\n"
+                         "本报讯 近日,江城警方成功打掉一个盘踞在福建、江西等地的电信诈骗团伙,抓获犯罪嫌疑人15名。\n"
+                         "5月2日,市民孙女士报警称,她在网上被人以炒股投资为由骗走6万元。接警后,专案组经过侦查,"
+                         "锁定了一个以郑某某为首的诈骗团伙。6月1日,专案组将郑某某等15人抓获。", names=DEFAULT_PIPELINE)
+    cases = [c for d in result.docs for c in d.cases]
+    assert len(cases) == 1
+    (case,) = cases
+    assert len(case.groups) == 1 and any(v.endswith("孙女士") for v in case.victims)
+    assert case.crime_type == "虚假投资理财诈骗"

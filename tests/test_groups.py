@@ -2,7 +2,7 @@
 generic talk, with their places and members."""
 from __future__ import annotations
 
-NAMES = ("places", "persons", "groups", "crime_types")
+NAMES = ("places", "persons", "crime_types", "groups")
 
 
 def groups_of(run_article, text):
@@ -89,3 +89,56 @@ def test_groups_a_gang_served_by_the_suspects_is_not_described(run_article):
                                          "另一嫌疑人柏某长期收购公民个人信息再出售给诈骗团伙,已被刑事拘留。")
     assert ents == {}
     assert links == set()
+
+
+def test_groups_headline_lead_and_body_name_one_gang(run_article):
+    ents, links = groups_of(run_article, "江城警方打掉一跨省诈骗团伙\n"
+                                         "本报讯 近日,江城警方成功打掉一个盘踞在福建、江西等地的电信诈骗团伙。\n"
+                                         "经过侦查,民警发现这是一个以郑某某为首的福建籍诈骗团伙。")
+    (label,) = ents
+    assert "郑某某" in label and not label.startswith("发现")
+    assert ("郑某某", "memberOf", label) in links
+
+
+def test_groups_gangs_of_different_crimes_stay_apart(run_article):
+    ents, _ = groups_of(run_article, "本报讯 今年以来,警方打掉一个以拖车为名敲诈勒索的“车贷”恶势力犯罪集团。\n"
+                                     "8月5日,多名群众报警称被人以刷单返利为由骗走钱款,专案组远赴云南将正在度假的刷单诈骗团伙一网打尽。")
+    assert len(ents) == 2
+
+
+def test_groups_every_named_backbone_is_a_member(run_article):
+    ents, links = groups_of(run_article, "本报讯 民警成功锁定了以周某、吴某等人为“骨干”的江西籍网络诈骗犯罪团伙。")
+    (label,) = ents
+    assert {("周某", "memberOf", label), ("吴某", "memberOf", label)} <= links
+    assert (label, "originPlace", "江西省") in links
+
+
+def test_groups_origin_of_the_leaders_is_not_the_gangs(run_article):
+    ents, links = groups_of(run_article, "本报讯 民警锁定了一个以浙江籍冯某、何某等3名犯罪嫌疑人为首的诈骗犯罪团伙。")
+    (label,) = ents
+    assert {("冯某", "memberOf", label), ("何某", "memberOf", label)} <= links
+    assert not {l for l in links if l[0] == label and l[1] == "originPlace"}
+
+
+def test_groups_arrest_places_of_a_list(run_article):
+    ents, links = groups_of(run_article, "本报讯 经过侦查,一个以邓某为首的刷单诈骗团伙浮出水面。"
+                                         "专案组在江苏南通、安徽芜湖等地同步开展抓捕行动,将邓某、孔某等9人抓获。")
+    (label,) = ents
+    arrested = {o for s, p, o in links if s == label and p == "arrestedIn"}
+    assert arrested == {"南通市", "芜湖市"}
+    assert ("孔某", "memberOf", label) in links
+    assert not {l for l in links if l[0] in ("邓某", "孔某") and l[1] == "arrestedIn"}
+
+
+def test_groups_arrest_places_told_deeper_later_replace_the_provinces(run_article):
+    ents, links = groups_of(run_article, "本报讯 民警远赴江苏、安徽等地打掉一个冒充客服诈骗团伙。"
+                                         "专案组在江苏南通、安徽芜湖等地同步收网,抓获该团伙成员9人。")
+    (label,) = ents
+    arrested = {o for s, p, o in links if s == label and p == "arrestedIn"}
+    assert arrested == {"南通市", "芜湖市"}
+
+
+def test_groups_a_count_after_the_noun_and_a_partner_are_not_the_gang(run_article):
+    ents, _ = groups_of(run_article, "本报讯 警方打掉一个与境外诈骗组织深度勾连的“跑分”洗钱团伙,另深挖“黑吃黑”团伙2个。")
+    (label,) = ents
+    assert "跑分" in label

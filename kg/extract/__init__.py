@@ -26,10 +26,10 @@ _MODULES = {
     "home_city": "kg.extract.homecity",
     "persons": "kg.extract.persons",
     "organizations": "kg.extract.organizations",
+    "crime_types": "kg.extract.crimetypes",     # before groups: they weigh a description's cues
     "groups": "kg.extract.groups",
     "money": "kg.extract.money",
     "dates": "kg.extract.dates",
-    "crime_types": "kg.extract.crimetypes",
     "relations": "kg.extract.relations",
     "cases": "kg.extract.cases",
 }

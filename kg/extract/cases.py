@@ -212,18 +212,27 @@ def home_bureau(doc: Doc, resources) -> tuple[Optional[str], list[Entity]]:
 
 
 def merge_group_and_victim(doc: Doc, stories: list[Story]) -> list[Story]:
-    """A gang's story followed by one victim's story of the same kind of fraud is one case
-    (the gang taken down, then how it cheated the victim)."""
+    """A gang's story followed by one victim's story of the same kind of fraud, or by the
+    story of a victim of that gang, is one case (the gang taken down, then how it cheated
+    the victim)."""
     out: list[Story] = []
     for st in stories:
         prev = out[-1] if out else None
         if (prev is not None and len(prev.groups) == 1 and not prev.victims and st.victims
-                and not st.groups and _own_score(doc, st, story_type(doc, prev)[0]) >= MIN_SCORE):
+                and set(st.groups) <= set(prev.groups)
+                and (prev.groups[0] in _group_keys(doc, st)
+                     or not st.groups and _own_score(doc, st, story_type(doc, prev)[0]) >= MIN_SCORE)):
             prev.spans += st.spans
             prev.victims += st.victims
+            prev.anchors += [a for a in st.anchors if a not in prev.anchors]
             continue
         out.append(st)
     return out
+
+
+def _group_keys(doc: Doc, story: Story) -> set[str]:
+    """Groups a story speaks of, described or referred to (该团伙)."""
+    return {m.key for m in _in(story, doc, "CriminalGroup") if m.key}
 
 
 def _own_score(doc: Doc, story: Story, label: str) -> float:

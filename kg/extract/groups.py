@@ -27,6 +27,8 @@ GENERIC_WORDS = re.compile(r"犯罪|诈骗|团伙|集团|恶势力|电信|网络
 WINDOW = 48
 UNIT_AFTER = re.compile(r"[市省县区]?(?:公安|警方|市局|分局|县局|派出所)")
 DEN_WORDS = re.compile(r"窝点|现场|据点|老巢|大本营")
+LIST_SEP = "、和及与"
+COUNT_AFTER = re.compile(r"[0-9两二三四五六七八九十]+[个伙]")
 
 
 class GroupRules:
@@ -60,6 +62,7 @@ class GroupMention:
     rule: str = "group.description"
     den: bool = False
     aliases: set = field(default_factory=set)
+    modus: Optional[tuple[int, int]] = None   # the story's 以…为由 phrase put into the label
 
 
 def core(label: str) -> str:
@@ -118,6 +121,8 @@ def _origin(doc: Doc, start: int, end: int) -> tuple[str, tuple[Mention, ...]]:
             cur = p.start
     if not run:
         return "", ()
+    if any(s.start == pos + 1 for s in doc.labelled("Suspect")):
+        return "", ()      # 以广州籍余某…为首: the origin of the people, not of the group
     return doc.text[run[0].start:pos + 1], tuple(run)
 
 
@@ -153,6 +158,8 @@ def describe(doc: Doc, head: re.Match, rules: GroupRules) -> Optional[GroupMenti
         based += _places_in(doc, start + m.end(), head.end())
     if head.group().endswith("窝点"):                       # 捣毁上海诈骗窝点
         based += _places_in(doc, start, head.end())
+    if COUNT_AFTER.match(text, head.end()):
+        return None        # 深挖“黑吃黑”团伙2个: a count, not one group
     gm = GroupMention(start, head.end(), desc, label, specific, refers or not content,
                       origin, tuple(dict.fromkeys(based)))
     gm.den = head.group().endswith("窝点")
@@ -191,6 +198,7 @@ def _enrich(doc: Doc, gm: GroupMention, rules: GroupRules) -> None:
         head = GENERIC_WORDS.findall(gm.label)
         gm.label = phrase + "".join(head[-3:]) if head else phrase + gm.label
         gm.rule = "group.description.modus"
+        gm.modus = (m.start(1), m.end(1))
 
 
 def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[GroupMention]:
@@ -201,8 +209,10 @@ def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[G
         if gm.specific and not gm.refers or (gm.specific and gm.origin):
             _enrich(doc, gm, rules)
             same = next((g for g in groups if _same(g.label, gm.label)), None)
+            if same is None and groups and _told_again(doc, groups[-1], gm, mentions, rules):
+                same = groups[-1]
             if same is not None:
-                if len(core(gm.label)) > len(core(same.label)):
+                if _rank(gm) > _rank(same):
                     same.aliases.add(same.label)
                     same.label, same.origin = gm.label, same.origin or gm.origin
                 else:
@@ -229,6 +239,43 @@ def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[G
                 gm.key = g_key
         g.key = g_key
     return [gm for gm in mentions if isinstance(gm.key, str)] if by_id else []
+
+
+def _rank(gm: GroupMention) -> tuple:
+    """Which of two descriptions of one gang names it best: with its leaders, with its
+    origin, then the one that says most."""
+    return bool(gm.leader_span), bool(gm.origin), len(core(gm.label))
+
+
+def _told_again(doc: Doc, group: GroupMention, gm: GroupMention, mentions: list[GroupMention],
+                rules: GroupRules) -> bool:
+    """A news item tells one gang in several words (the headline's 一诈骗团伙, the lead's
+    跨省电信诈骗团伙, the body's 以X为首的…团伙): a new description is the gang told last
+    unless it is listed beside it in one sentence, opens another story, or differs in
+    origin, leader or kind of crime."""
+    told = [m for m in mentions if m.key == id(group)]
+    sent = doc.sentence_at(gm.start).index
+    if any(doc.sentence_at(m.start).index == sent for m in told):
+        return False
+    para = doc.text.rfind("\n", 0, gm.start) + 1
+    if rules.another.search(doc.text[para:gm.start].lstrip()):
+        return False
+    if group.origin and gm.origin and not {p.key for p in group.origin} & {p.key for p in gm.origin}:
+        return False
+    if group.leader_span and gm.leader_span and \
+            doc.text[slice(*group.leader_span)] != doc.text[slice(*gm.leader_span)]:
+        return False
+    a, b = _kind(doc, group), _kind(doc, gm)
+    return not (a and b and a != b)
+
+
+def _kind(doc: Doc, gm: GroupMention) -> Optional[str]:
+    """The crime type a description itself shows strongly, if any."""
+    from .crimetypes import MIN_SCORE, scores
+    spans = [(gm.start, gm.end)] + ([gm.modus] if gm.modus else [])
+    total = scores(m for m in doc.labelled("CrimeCue") if any(s <= m.start and m.end <= e for s, e in spans))
+    label, best = max(sorted(total.items()), key=lambda kv: kv[1], default=(None, 0.0))
+    return label if best >= MIN_SCORE else None
 
 
 def _relabel(doc: Doc, group: GroupMention, ref: GroupMention) -> None:
@@ -295,7 +342,7 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
         for m in rules.arrest_at.finditer(sentence):
             at = s0 + m.end()
             near = [p for p in _places_in(doc, at, e0) if not any(a <= p.start < b for a, b in all_desc)]
-            where += [p for p in _chain(near, at) if not UNIT_AFTER.match(doc.text, p.end)]
+            where += [p for p in _chain(doc.text, near, at) if not UNIT_AFTER.match(doc.text, p.end)]
         where = where or _implied_place(doc, s0, e0)
         places = most_specific(where, resources)
         for p in places:
@@ -305,18 +352,41 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
         for s in suspects:
             if s0 <= s.start < e0 and s.key:
                 links.append(Link(s.key, "memberOf", key, "group.arrested_with", s0, e0))
-                links += [Link(s.key, "arrestedIn", p, "group.arrested_with", s0, e0) for p in places]
+                if len(places) == 1:        # of several places, which one was theirs is not said
+                    links += [Link(s.key, "arrestedIn", p, "group.arrested_with", s0, e0) for p in places]
     links += _preceding_members(doc, key, first, suspects)
-    return unique_links(links)
+    return _deepest(unique_links(links), key, resources)
 
 
-def _chain(places: list[Mention], at: int) -> list[Mention]:
+def _deepest(links: list[Link], key: str, resources) -> list[Link]:
+    """A group's bases and arrest places without those that hold another one told in another
+    sentence (远赴广东、贵州 in the lead, 在贵州铜仁、广东东莞 in the story: the cities)."""
+    gaz = getattr(resources, "gazetteer", None) if resources is not None else None
+    if gaz is None:
+        return links
+    out = []
+    for l in links:
+        if l.subject == key and l.predicate in ("basedIn", "arrestedIn", "originPlace"):
+            inner = [o.object for o in links if o.subject == key and o.predicate == l.predicate
+                     and o.object != l.object and o.start != l.start]   # one list keeps all it names
+            try:
+                if any(gaz.is_within(i.partition("/")[2], l.object.partition("/")[2]) for i in inner):
+                    continue
+            except Exception:
+                pass
+        out.append(l)
+    return out
+
+
+def _chain(text: str, places: list[Mention], at: int) -> list[Mention]:
     """The places written one after another from ``at`` (赶赴广东省东莞市: both; the deeper
-    is kept by :func:`most_specific`)."""
+    is kept by :func:`most_specific`), and the places of a list (分赴湖南、江西、福建)."""
     out: list[Mention] = []
     for p in sorted(places, key=lambda p: (p.start, -p.end)):
         if not out and at <= p.start <= at + 2 or out and p.start == out[-1].end:
             out.append(p)
+        elif out and p.start == out[-1].end + 1 and text[out[-1].end] in LIST_SEP:
+            out.append(p)                     # 在贵州铜仁、湖南娄底等地: a list of places
         elif out and p.start > out[-1].end:
             break
     return out
