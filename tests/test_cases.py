@@ -182,3 +182,29 @@ def test_cases_gang_and_the_victim_it_cheated_are_one_case(run_article):
     (case,) = cases
     assert len(case.groups) == 1 and any(v.endswith("孙女士") for v in case.victims)
     assert case.crime_type == "虚假投资理财诈骗"
+
+
+def test_cases_helper_gang_without_a_victim_is_other_fraud(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("警方抓获3名帮助诈骗分子“跑分”的嫌疑人\n"
+                         "本报讯 近日,江城警方抓获犯罪嫌疑人韩某、贺某、龙某某。经查,韩某纠集贺某、龙某某,"
+                         "在网上接单为刷单诈骗团伙“跑分”转移资金,从中获利。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert case.groups and case.crime_type == "其他电信网络诈骗"
+
+
+def test_cases_bureaus_backing_from_above_do_not_handle(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("本报讯 5月3日,永康市民周女士被骗走5万元。在浙江省公安厅、金华市公安局的大力支持下,"
+                         "永康市公安局刑侦大队迅速成立专案组,将犯罪嫌疑人许某抓获。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert not [k for k in case.handled_by if k.endswith(("公安厅", "金华市公安局"))]
+    assert any(k.endswith("刑侦大队") for k in case.handled_by)
+
+
+def test_cases_unit_that_only_sent_the_order_does_not_handle(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("本报讯 6月1日,江山市公安局城北派出所民警接江山市公安局反诈中心指令,辖区居民吴女士疑似被骗,"
+                         "民警立即上门劝阻,为她避免损失3万元。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert not [k for k in case.handled_by if k.endswith("反诈中心")]

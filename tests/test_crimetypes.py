@@ -47,6 +47,9 @@ def test_crimetypes_modus_operandi(cues, text, label):
     ("对方以公开其不雅视频相威胁,要求他转账。", "敲诈勒索"),
     ("对方称平台可以买卖账号,他付款后账号被找回。", "网络游戏虚假交易诈骗"),
     ("对方称无抵押、秒批,让他先交验资费。", "虚假网络贷款诈骗"),
+    ("他在平台上购彩,客服说充值越多中奖越多。", "虚假投资理财诈骗"),
+    ("对方自称是镇党委书记,请他帮忙转一笔钱。", "冒充领导熟人诈骗"),
+    ("对方在电话里说政府要补贴养老金,让老人先交手续费。", "冒充军警及国家机关诈骗"),
 ])
 def test_crimetypes_unseen_wordings(cues, text, label):
     assert classify(text, cues) == label

@@ -142,3 +142,11 @@ def test_groups_a_count_after_the_noun_and_a_partner_are_not_the_gang(run_articl
     ents, _ = groups_of(run_article, "本报讯 警方打掉一个与境外诈骗组织深度勾连的“跑分”洗钱团伙,另深挖“黑吃黑”团伙2个。")
     (label,) = ents
     assert "跑分" in label
+
+
+def test_groups_a_suspect_who_gathers_others_forms_a_gang(run_article):
+    ents, links = groups_of(run_article, "警方抓获3名帮助诈骗分子“跑分”的嫌疑人\n"
+                                         "本报讯 经查,今年2月以来,韩某纠集贺某、龙某某,收购银行卡为上线转移资金。")
+    (label,) = ents
+    assert label.startswith("韩某") and "跑分" in label
+    assert {("韩某", "memberOf", label), ("贺某", "memberOf", label), ("龙某某", "memberOf", label)} <= links

@@ -10,13 +10,14 @@ every fact. A story of several gangs told in one breath (打掉了…宾阳籍�
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import Optional
 
 from ..model import CaseFrame, Doc, Entity, Mention, entity_key
 from . import register
-from .crimetypes import MIN_SCORE, choose, scores
+from .crimetypes import MIN_SCORE, OTHER_FRAUD, choose, scores
 from .figures import CaseRules, counts_in, figures_of
 from .money import as_amount
 from .stories import Story, split_stories
@@ -86,16 +87,27 @@ def pick_recovered(money: list[Mention], saved: bool = False, victims: bool = Fa
     return max(rec, key=lambda m: Decimal(m.get("value")), default=None)
 
 
-def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Optional[str]) -> list[Mention]:
+BACKING = re.compile(r"在[^，,。；]{0,24}$")
+BACKED = re.compile(r"^[^，,。；]{0,16}?支持下")
+
+
+def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Optional[str],
+                   gazetteer=None) -> list[Mention]:
     """Units that took part; the home city's bureau when only 警方/民警 are named."""
     out = []
     units = _in(story, doc, "PoliceUnit")
     starts = {m.start for m in units}
+    ends = {m.end: m.start for m in units}
     for m in units:
         if m.end in starts:
             continue          # 铁岭市公安局|西丰县局|反诈中心: the parents inside a chained name
-        if story.in_heading(m.start) or rules.passive_unit(doc.text, m.start, m.end) or _statistic(doc, m, rules):
+        first = m.start
+        while first in ends and ends[first] < first:
+            first = ends[first]           # where the written chain begins (接到X局|反诈中心指令)
+        if story.in_heading(m.start) or rules.passive_unit(doc.text, first, m.end) or _statistic(doc, m, rules):
             continue          # … or it only reports statistics (今年以来，XX警方共劝阻…)
+        if _backing_from_above(doc, m, gazetteer):
+            continue
         out.append(m)
     core = story.core()
     if any(any(s <= m.start < e for s, e in core) for m in out):
@@ -111,12 +123,34 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
     return out
 
 
+def _backing_from_above(doc: Doc, m: Mention, gazetteer) -> bool:
+    """在省公安厅、市公安局的大力支持下: a bureau over the home city's backed the work from
+    above and is no handler; the police of another place supporting on the ground are."""
+    line_start = doc.text.rfind("\n", 0, m.start) + 1
+    if not (BACKING.search(doc.text, line_start, m.start) and BACKED.match(doc.text[m.end:m.end + 24])):
+        return False
+    if gazetteer is None or not doc.home_city:
+        return False
+    home = doc.home_city.partition("/")[2]
+    code = m.get("place")
+    if code is None:
+        name = m.get("canonical") or m.text
+        hits = [h for h in gazetteer.find_all(name) if h.start == 0]
+        code = hits[0].candidates[0] if hits and hits[0].candidates else None
+    if code is None or code == home:
+        return False
+    try:
+        return gazetteer.is_within(home, code)
+    except Exception:
+        return False
+
+
 def _first_date(doc: Doc, story: Story) -> Optional[Mention]:
     return next((m for m in _in(story, doc, "Date") if m.get("resolved") == "1"), None)
 
 
 def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Optional[str],
-             only_group: Optional[Mention] = None) -> Optional[CaseFrame]:
+             only_group: Optional[Mention] = None, gazetteer=None) -> Optional[CaseFrame]:
     """The case a story tells, or None when nobody anchors it or nothing happened."""
     victims, ev_v = _keys([m for m in _in(story, doc, "Victim", "PersonRef") if m.key and m.key.startswith("Victim/")])
     suspects, ev_s = _keys([m for m in _in(story, doc, "Suspect", "PersonRef") if m.key and m.key.startswith("Suspect/")])
@@ -141,7 +175,10 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
         cue = max(desc_cues, key=lambda m: float(m.get("weight")), default=None)
     else:
         ctype, cue = story_type(doc, story)
-    units, ev_u = _keys(handling_units(doc, story, rules, home_bureau))
+    if not victims and ctype != OTHER_FRAUD and ctype.endswith("诈骗") and rules.re["helper"].search(text):
+        # 引流/跑分/洗钱 helpers with no victim's story: the fraud they served is not told
+        ctype, cue = OTHER_FRAUD, None
+    units, ev_u = _keys(handling_units(doc, story, rules, home_bureau, gazetteer))
     evidence = ev_v + ev_s + ev_g + [("handledBy", k, s, e) for _, k, s, e in ev_u]
     evidence = [(f if f in ("handledBy",) else _field(f), k, s, e) for f, k, s, e in evidence]
     if cue is not None:
@@ -247,17 +284,18 @@ def doc_cases(doc: Doc, rules: CaseRules, resources) -> tuple[list[CaseFrame], l
     stories, stats = split_stories(doc, rules)
     stories = merge_group_and_victim(doc, stories)
     bureau, extra = home_bureau(doc, resources)
+    gaz = getattr(resources, "gazetteer", None)
     frames: list[CaseFrame] = []
     for story in stories:
         described = [m for m in _in(story, doc, "CriminalGroup") if m.get("specific") == "1"]
         distinct = list({m.key: m for m in described}.values())
         if len(distinct) > 1 and not story.victims and _one_sentence(doc, distinct):
             for g in distinct:
-                c = assemble(doc, story, len(frames), rules, bureau, only_group=g)
+                c = assemble(doc, story, len(frames), rules, bureau, only_group=g, gazetteer=gaz)
                 if c:
                     frames.append(c)
             continue
-        c = assemble(doc, story, len(frames), rules, bureau)
+        c = assemble(doc, story, len(frames), rules, bureau, gazetteer=gaz)
         if c:
             frames.append(c)
     used = bureau is not None and any(bureau in c.handled_by for c in frames)

@@ -180,7 +180,39 @@ def find_groups(doc: Doc, rules: GroupRules) -> list[GroupMention]:
             continue
         last_end = head.end()
         found.append(gm)
-    return found
+    return sorted(found + gathered(doc, rules), key=lambda g: g.start)
+
+
+QUOTED = re.compile(r"[“\"]([^”\"]{2,6})[”\"]")
+
+
+def gathered(doc: Doc, rules: GroupRules) -> list[GroupMention]:
+    """A gang the text forms without naming it: 张某纠集李某、王某 (the one who gathered the
+    others and those gathered). Labelled by its first member, its size and the headline's
+    quoted word for the scheme (“引流”) when there is one."""
+    suspects = sorted((m for m in doc.labelled("Suspect") if m.key), key=lambda m: m.start)
+    by_end = {m.end: m for m in suspects}
+    out = []
+    for g in rules.gather.finditer(doc.text):
+        first = by_end.get(g.start())
+        if first is None:
+            continue
+        names, pos = [first], g.end()
+        for m in suspects:
+            if m.start == pos:
+                names.append(m)
+                pos = m.end + (1 if doc.text[m.end:m.end + 1] in LIST_SEP else 0)
+        if len(names) < 2:
+            continue
+        n = len(dict.fromkeys(m.key for m in names))
+        quoted = QUOTED.search(doc.title or "")
+        label = f"{first.text}等{n}人{quoted.group(1) if quoted else ''}团伙"
+        end = names[-1].end
+        gm = GroupMention(first.start, end, doc.text[first.start:end], label, True, False,
+                          rule="group.gathered")
+        gm.leader_span = (first.start, end)
+        out.append(gm)
+    return out
 
 
 def _enrich(doc: Doc, gm: GroupMention, rules: GroupRules) -> None:
@@ -244,7 +276,7 @@ def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[G
 def _rank(gm: GroupMention) -> tuple:
     """Which of two descriptions of one gang names it best: with its leaders, with its
     origin, then the one that says most."""
-    return bool(gm.leader_span), bool(gm.origin), len(core(gm.label))
+    return gm.rule != "group.gathered", bool(gm.leader_span), bool(gm.origin), len(core(gm.label))
 
 
 def _told_again(doc: Doc, group: GroupMention, gm: GroupMention, mentions: list[GroupMention],
