@@ -208,3 +208,11 @@ def test_cases_unit_that_only_sent_the_order_does_not_handle(run_article):
                          "民警立即上门劝阻,为她避免损失3万元。", names=DEFAULT_PIPELINE)
     (case,) = [c for d in result.docs for c in d.cases]
     assert not [k for k in case.handled_by if k.endswith("反诈中心")]
+
+
+def test_cases_unit_that_sent_the_order_through_a_short_name_does_not_handle(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("本报讯 6月1日,桂林市公安局七星分局城北派出所接分局反诈中心指令,辖区居民吴女士疑似被骗,"
+                         "民警立即上门劝阻,为她避免损失3万元。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert not [k for k in case.handled_by if k.endswith("反诈中心")]

@@ -150,3 +150,10 @@ def test_groups_a_suspect_who_gathers_others_forms_a_gang(run_article):
     (label,) = ents
     assert label.startswith("韩某") and "跑分" in label
     assert {("韩某", "memberOf", label), ("贺某", "memberOf", label), ("龙某某", "memberOf", label)} <= links
+
+
+def test_groups_dens_of_helpers_and_laundering_networks(run_article):
+    ents, links = groups_of(run_article, "本报讯 近日,民警在江城一出租屋内捣毁一个GOIP设备窝点,抓获犯罪嫌疑人2名。")
+    assert len(ents) == 1 and "GOIP" in next(iter(ents))
+    ents, _ = groups_of(run_article, "本报讯 警方成功摧毁一个跨境洗钱网络,抓获犯罪嫌疑人20名。")
+    assert len(ents) == 1 and "洗钱网络" in next(iter(ents))
