@@ -157,3 +157,14 @@ def test_groups_dens_of_helpers_and_laundering_networks(run_article):
     assert len(ents) == 1 and "GOIP" in next(iter(ents))
     ents, _ = groups_of(run_article, "本报讯 警方成功摧毁一个跨境洗钱网络,抓获犯罪嫌疑人20名。")
     assert len(ents) == 1 and "洗钱网络" in next(iter(ents))
+
+
+def test_groups_an_unnamed_crew_taken_down_together(run_article):
+    ents, _ = groups_of(run_article, "滨江警方擒获3名盗窃嫌疑人\n"
+                                     "本报讯 5月6日凌晨,巡逻民警发现3名男子形迹可疑,经盘查,这伙人交代了在小区内盗窃电动车的事实。")
+    (label,) = ents
+    assert "3人" in label and "盗窃电动车" in label
+    ents, _ = groups_of(run_article, "本报讯 民警抓获12名涉嫌赌博人员,其中2名男子为组织者。")
+    assert ents == {}
+    ents, _ = groups_of(run_article, "本报讯 5月6日,民警在小区内抓获盗窃电动车的嫌疑人刘某及另外2名男子。")
+    assert ents == {}

@@ -263,6 +263,12 @@ def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[G
             if gm.rule.endswith("modus"):
                 groups.append(gm)
                 gm.key = id(gm)
+    if not groups:
+        crew = unnamed_crew(doc, rules)
+        if crew is not None:
+            mentions = sorted(mentions + [crew], key=lambda g: g.start)
+            groups.append(crew)
+            crew.key = id(crew)
     by_id = {id(g): g for g in groups}
     for g in groups:
         g_key = entity_key("CriminalGroup", g.label, scope=doc.article.id)
@@ -271,6 +277,31 @@ def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[G
                 gm.key = g_key
         g.key = g_key
     return [gm for gm in mentions if isinstance(gm.key, str)] if by_id else []
+
+
+CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+
+def unnamed_crew(doc: Doc, rules: GroupRules) -> Optional[GroupMention]:
+    """A crew nobody names, taken down together (擒获4名盗窃嫌疑人, 这伙人): a gang of a story
+    that names no suspect, labelled by the first place, the crew's size and its crime
+    (盗窃摩托车) when the text writes one."""
+    if any(m.key for m in doc.labelled("Suspect")):
+        return None
+    for m in rules.crew.finditer(doc.text):
+        raw = m.group("n")
+        n = int(raw) if raw.isdigit() else CN_DIGITS.get(raw, 0)
+        sent = doc.sentence_at(m.start())
+        if n < 2 or not rules.arrest.search(doc.text, sent.start, sent.end):
+            continue
+        if n < 3 and not rules.crew_ref.search(doc.text):
+            continue
+        deeds = [d.group() for d in rules.crew_deed.finditer(doc.text)]
+        deed = max(deeds, key=len, default="")
+        places = sorted(doc.labelled("Place"), key=lambda p: p.start)
+        label = (places[0].text if places else "") + f"{n}人{deed}团伙"
+        return GroupMention(m.start(), m.end(), m.group(), label, True, False, rule="group.unnamed")
+    return None
 
 
 def _rank(gm: GroupMention) -> tuple:
