@@ -216,3 +216,14 @@ def test_cases_unit_that_sent_the_order_through_a_short_name_does_not_handle(run
                          "民警立即上门劝阻,为她避免损失3万元。", names=DEFAULT_PIPELINE)
     (case,) = [c for d in result.docs for c in d.cases]
     assert not [k for k in case.handled_by if k.endswith("反诈中心")]
+
+
+def test_cases_sub_unit_rather_than_its_parent(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    text = ("本报讯 5月3日,江山市民周女士报警称被骗走5万元。江山市公安局城北派出所民警接警后,"
+            "立即为她办理止付。")
+    (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
+    assert [k.rpartition("/")[2] for k in case.handled_by] == ["江山市公安局城北派出所"]
+    text += "随后,江山市公安局成立专案组,将犯罪嫌疑人许某抓获。"
+    (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
+    assert {k.rpartition("/")[2] for k in case.handled_by} == {"江山市公安局城北派出所", "江山市公安局"}

@@ -113,6 +113,11 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
     if any(any(s <= m.start < e for s, e in core) for m in out):
         # the units of the lead-in only count when the story itself names none
         out = [m for m in out if any(s <= m.start < e for s, e in core)]
+    keys = {m.key for m in out if m.key}
+    # a unit and its sub-unit: the sub-unit, the most specific level the text names, unless
+    # the parent is credited with an action of its own (the 分局 formed the task force)
+    out = [m for m in out if not any(k != m.key and m.key and k.startswith(m.key) for k in keys)
+           or _own_action(doc, m, out, rules)]
     if not out and home_bureau:
         text = "".join(doc.text[s:e] for s, e in story.spans)
         hit = rules.police.search(text)
@@ -121,6 +126,20 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
             m2 = rules.police.search(doc.text, off)
             out.append(Mention(m2.start(), m2.end(), m2.group(), "PoliceUnit", "case.home_bureau", home_bureau))
     return out
+
+
+def _own_action(doc: Doc, parent: Mention, units: list[Mention], rules: CaseRules) -> bool:
+    """The parent unit acts in a sentence of its own, one that names none of its sub-units."""
+    for m in units:
+        if m.key != parent.key:
+            continue
+        sent = doc.sentence_at(m.start)
+        if any(u.key != parent.key and u.key and u.key.startswith(parent.key or "")
+               and sent.start <= u.start < sent.end for u in units):
+            continue
+        if rules.re["own_action"].search(doc.text, m.end, min(sent.end, m.end + 30)):
+            return True
+    return False
 
 
 def _backing_from_above(doc: Doc, m: Mention, gazetteer) -> bool:
