@@ -168,3 +168,10 @@ def test_groups_an_unnamed_crew_taken_down_together(run_article):
     assert ents == {}
     ents, _ = groups_of(run_article, "本报讯 5月6日,民警在小区内抓获盗窃电动车的嫌疑人刘某及另外2名男子。")
     assert ents == {}
+
+
+def test_groups_origin_told_twice_is_the_deepest_place(run_article):
+    ents, links = groups_of(run_article, "本报讯 警方打掉一个冒充客服退款的诈骗团伙。\n"
+                                         "经查,这是以组织者黄某为首的广东茂名电白籍诈骗团伙。")
+    (label,) = ents
+    assert {o for s, p, o in links if s == label and p == "originPlace"} == {"电白区"}

@@ -93,7 +93,7 @@ def most_specific(places: list[Mention], resources) -> list[str]:
     """Keys of ``places`` without those written right before a place inside them
     (广东东莞 → 东莞; 义乌、金华 keeps both)."""
     gaz = getattr(resources, "gazetteer", None) if resources is not None else None
-    places = sorted(places, key=lambda p: p.start)
+    places = sorted({(p.start, p.end): p for p in places}.values(), key=lambda p: p.start)
     out = []
     for i, p in enumerate(places):
         nxt = places[i + 1] if i + 1 < len(places) else None
