@@ -175,3 +175,10 @@ def test_groups_origin_told_twice_is_the_deepest_place(run_article):
                                          "经查,这是以组织者黄某为首的广东茂名电白籍诈骗团伙。")
     (label,) = ents
     assert {o for s, p, o in links if s == label and p == "originPlace"} == {"电白区"}
+
+
+def test_groups_ranks_told_before_the_noun_are_members(run_article):
+    ents, links = groups_of(run_article, "本报讯 警方打掉一个跑分洗钱团伙。经过侦查,一个以唐某为首,钱某、孙某为骨干成员,层级分明的洗钱团伙浮出水面。\n"
+                                         "另悉,犯罪嫌疑人钱某、孙某均已被刑事拘留。")
+    (label,) = ents
+    assert {("唐某", "memberOf", label), ("钱某", "memberOf", label), ("孙某", "memberOf", label)} <= links
