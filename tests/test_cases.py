@@ -227,3 +227,11 @@ def test_cases_sub_unit_rather_than_its_parent(run_article):
     text += "随后,江山市公安局成立专案组,将犯罪嫌疑人许某抓获。"
     (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
     assert {k.rpartition("/")[2] for k in case.handled_by} == {"江山市公安局城北派出所", "江山市公安局"}
+
+
+def test_cases_a_collective_adds_nothing_beside_the_units_it_names(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    text = ("本报讯 5月3日,江山市民周女士报警称被骗走5万元。江山市公安局城北派出所民警接警后立即开展侦查。"
+            "6月1日,江山警方成功将犯罪嫌疑人许某抓获。")
+    (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
+    assert [k.rpartition("/")[2] for k in case.handled_by] == ["江山市公安局城北派出所"]

@@ -182,3 +182,9 @@ def test_groups_ranks_told_before_the_noun_are_members(run_article):
                                          "另悉,犯罪嫌疑人钱某、孙某均已被刑事拘留。")
     (label,) = ents
     assert {("唐某", "memberOf", label), ("钱某", "memberOf", label), ("孙某", "memberOf", label)} <= links
+
+
+def test_groups_people_named_in_the_description_are_members(run_article):
+    ents, links = groups_of(run_article, "本报讯 经查,这是一个由犯罪嫌疑人邵某等5人组成的“解冻资产”电信诈骗团伙。")
+    (label,) = ents
+    assert "邵某" in label and ("邵某", "memberOf", label) in links

@@ -87,6 +87,7 @@ def pick_recovered(money: list[Mention], saved: bool = False, victims: bool = Fa
     return max(rec, key=lambda m: Decimal(m.get("value")), default=None)
 
 
+COLLECTIVE = re.compile(r"(?:警方|公安|公安机关)$")
 BACKING = re.compile(r"在[^，,。；]{0,24}$")
 BACKED = re.compile(r"^[^，,。；]{0,16}?支持下")
 
@@ -131,8 +132,8 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
 def _own_action(doc: Doc, parent: Mention, units: list[Mention], rules: CaseRules) -> bool:
     """The parent unit acts in a sentence of its own, one that names none of its sub-units."""
     for m in units:
-        if m.key != parent.key:
-            continue
+        if m.key != parent.key or COLLECTIVE.search(m.text):
+            continue          # 武汉警方 stands for the units the story names, it adds none
         sent = doc.sentence_at(m.start)
         if any(u.key != parent.key and u.key and u.key.startswith(parent.key or "")
                and sent.start <= u.start < sent.end for u in units):

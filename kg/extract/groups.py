@@ -396,6 +396,10 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
             for s in suspects:
                 if g.leader_span[0] <= s.start and s.end <= g.leader_span[1] and s.key:
                     links.append(Link(s.key, "memberOf", key, "group.leader", sent.start, sent.end))
+        g_sent = doc.sentence_at(g.start)
+        for s in suspects:          # 阳某等6人电信诈骗团伙: the people its description names
+            if g.start <= s.start and s.end <= g.end and s.key:
+                links.append(Link(s.key, "memberOf", key, "group.named_in", g_sent.start, g_sent.end))
     for s0, e0 in sorted({(doc.sentence_at(g.start).start, doc.sentence_at(g.start).end) for g in gms}):
         # 一个以黄某为首，徐某、王某为骨干成员，…的团伙: the ranks are told before the noun
         for m in rules.ranks.finditer(doc.text, s0, e0):
