@@ -188,3 +188,9 @@ def test_groups_people_named_in_the_description_are_members(run_article):
     ents, links = groups_of(run_article, "本报讯 经查,这是一个由犯罪嫌疑人邵某等5人组成的“解冻资产”电信诈骗团伙。")
     (label,) = ents
     assert "邵某" in label and ("邵某", "memberOf", label) in links
+
+
+def test_groups_another_gang_taken_down_again_is_new(run_article):
+    ents, _ = groups_of(run_article, "本报讯 4月,警方打掉一个以刷单为由实施诈骗的江城团伙。\n"
+                                     "5月,警方又打掉一个以刷单返利为由实施诈骗的团伙。")
+    assert len(ents) == 2

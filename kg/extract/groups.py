@@ -28,6 +28,7 @@ WINDOW = 48
 UNIT_AFTER = re.compile(r"[市省县区]?(?:公安|警方|市局|分局|县局|派出所)")
 DEN_WORDS = re.compile(r"窝点|现场|据点|老巢|大本营")
 LIST_SEP = "、和及与"
+AGAIN = re.compile(r"又|另一|再次|再度|还(?:打掉|摧毁|捣毁|端掉|破获)")
 COUNT_AFTER = re.compile(r"[0-9两二三四五六七八九十]+[个伙]")
 
 
@@ -323,6 +324,9 @@ def _told_again(doc: Doc, group: GroupMention, gm: GroupMention, mentions: list[
     para = doc.text.rfind("\n", 0, gm.start) + 1
     if rules.another.search(doc.text[para:gm.start].lstrip()):
         return False
+    clause = max(para, *(doc.text.rfind(c, 0, gm.start) + 1 for c in "，,。；;"))
+    if AGAIN.search(doc.text, clause, gm.start + 1):
+        return False      # 5月，警方又打掉一个…团伙: another gang
     if group.origin and gm.origin and not {p.key for p in group.origin} & {p.key for p in gm.origin}:
         return False
     if group.leader_span and gm.leader_span and \
