@@ -199,7 +199,7 @@ def test_ontology_crime_types_are_the_annotation_labels():
     annotation = SHARED / "eval" / "ANNOTATION.md"
     if annotation.exists():
         text = annotation.read_text(encoding="utf-8")
-        listed = text.split("Crime types (use the label exactly):", 1)[1]
+        listed = text.split("Crime types (use the label exactly):", 1)[1].strip().split("\n\n", 1)[0]
         assert [x.strip(" .\n") for x in listed.strip().split(",")] == CRIME_TYPE_LABELS
 
 
