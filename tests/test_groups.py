@@ -194,3 +194,19 @@ def test_groups_another_gang_taken_down_again_is_new(run_article):
     ents, _ = groups_of(run_article, "本报讯 4月,警方打掉一个以刷单为由实施诈骗的江城团伙。\n"
                                      "5月,警方又打掉一个以刷单返利为由实施诈骗的团伙。")
     assert len(ents) == 2
+
+
+def test_groups_named_people_acting_together_form_a_gang(run_article):
+    ents, links = groups_of(run_article, "本报讯 警方侦查发现,犯罪嫌疑人柯某、严某、祁某等人利用“扶贫补贴”为幌子进行诈骗。"
+                                         "5月9日,民警在江城将柯某、严某、祁某抓获。")
+    (label,) = ents
+    assert label.startswith("柯某等") and "扶贫补贴" in label and "3人" not in label
+    assert {("柯某", "memberOf", label), ("祁某", "memberOf", label)} <= links
+
+
+def test_groups_a_gang_only_referred_to_is_the_one_of_the_people_beside_it(run_article):
+    ents, links = groups_of(run_article, "本报讯 民警摸清了该犯罪团伙的活动规律,锁定犯罪嫌疑人柯某、严某等两名犯罪嫌疑人。"
+                                         "随后民警收网,将该团伙成员全部抓获。")
+    (label,) = ents
+    assert label.startswith("柯某等")
+    assert {("柯某", "memberOf", label), ("严某", "memberOf", label)} <= links

@@ -203,17 +203,49 @@ def gathered(doc: Doc, rules: GroupRules) -> list[GroupMention]:
             if m.start == pos:
                 names.append(m)
                 pos = m.end + (1 if doc.text[m.end:m.end + 1] in LIST_SEP else 0)
-        if len(names) < 2:
-            continue
-        n = len(dict.fromkeys(m.key for m in names))
-        quoted = QUOTED.search(doc.title or "")
-        label = f"{first.text}等{n}人{quoted.group(1) if quoted else ''}团伙"
-        end = names[-1].end
-        gm = GroupMention(first.start, end, doc.text[first.start:end], label, True, False,
-                          rule="group.gathered")
-        gm.leader_span = (first.start, end)
-        out.append(gm)
+        if len(names) >= 2:
+            out.append(_gathered_group(doc, names, names[-1].end))
+    # 阳某、王某、杨某等人利用“民族资产解冻”为幌子进行诈骗: named people acting together
+    i = 0
+    while i < len(suspects):
+        run = [suspects[i]]
+        while i + len(run) < len(suspects) and suspects[i + len(run)].start == run[-1].end + 1 \
+                and doc.text[run[-1].end] in LIST_SEP:
+            run.append(suspects[i + len(run)])
+        together = rules.together.match(doc.text, run[-1].end)
+        if len(run) >= 2 and together:     # 等人: how many is not said
+            out.append(_gathered_group(doc, run, together.end(), counted=bool(together.group("n"))))
+        i += len(run)
     return out
+
+
+def _told_by_reference(doc: Doc, mentions: list[GroupMention]) -> Optional[GroupMention]:
+    """该犯罪团伙 with no gang described before: the gang of the people named beside the
+    first such reference (掌握了该团伙的活动规律，锁定戴某等四名犯罪嫌疑人)."""
+    suspects = sorted((m for m in doc.labelled("Suspect") if m.key), key=lambda m: m.start)
+    for gm in mentions:
+        if not gm.refers:
+            continue
+        sent = doc.sentence_at(gm.start)
+        names = [m for m in suspects if sent.start <= m.start < sent.end]
+        if len(names) >= 2:
+            told = _gathered_group(doc, names, names[-1].end, counted=False)
+            told.rule = "group.referred"
+            return told
+    return None
+
+
+def _gathered_group(doc: Doc, names: list[Mention], end: int, counted: bool = True) -> GroupMention:
+    first = names[0]
+    n = len(dict.fromkeys(m.key for m in names))
+    sent = doc.sentence_at(first.start)
+    quoted = QUOTED.search(doc.text, sent.start, sent.end) or QUOTED.search(doc.title or "")
+    size = f"{n}人" if counted else ""
+    label = f"{first.text}等{size}{quoted.group(1) if quoted else ''}团伙"
+    gm = GroupMention(first.start, end, doc.text[first.start:end], label, True, False,
+                      rule="group.gathered")
+    gm.leader_span = (first.start, names[-1].end)
+    return gm
 
 
 def _enrich(doc: Doc, gm: GroupMention, rules: GroupRules) -> None:
@@ -265,6 +297,14 @@ def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[G
                 groups.append(gm)
                 gm.key = id(gm)
     if not groups:
+        told = _told_by_reference(doc, mentions)
+        if told is not None:
+            for gm in mentions:
+                gm.key = id(told)
+            mentions = sorted(mentions + [told], key=lambda g: g.start)
+            groups.append(told)
+            told.key = id(told)
+    if not groups:
         crew = unnamed_crew(doc, rules)
         if crew is not None:
             mentions = sorted(mentions + [crew], key=lambda g: g.start)
@@ -308,7 +348,7 @@ def unnamed_crew(doc: Doc, rules: GroupRules) -> Optional[GroupMention]:
 def _rank(gm: GroupMention) -> tuple:
     """Which of two descriptions of one gang names it best: with its leaders, with its
     origin, then the one that says most."""
-    return gm.rule != "group.gathered", bool(gm.leader_span), bool(gm.origin), len(core(gm.label))
+    return gm.rule not in ("group.gathered", "group.referred"), bool(gm.leader_span), bool(gm.origin), len(core(gm.label))
 
 
 def _told_again(doc: Doc, group: GroupMention, gm: GroupMention, mentions: list[GroupMention],
