@@ -235,3 +235,13 @@ def test_cases_a_collective_adds_nothing_beside_the_units_it_names(run_article):
             "6月1日,江山警方成功将犯罪嫌疑人许某抓获。")
     (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
     assert [k.rpartition("/")[2] for k in case.handled_by] == ["江山市公安局城北派出所"]
+
+
+def test_cases_a_gang_only_the_headline_describes_is_the_items_case(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("专偷电动车电瓶 盗窃团伙被打掉\n"
+                         "本报讯 近日,江城警方破获系列电动车电瓶被盗案,3名犯罪嫌疑人被抓获。\n"
+                         "经查,3人多次在夜间盗窃小区内电动车电瓶,涉案金额2万余元。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert len(case.groups) == 1 and not case.victims
+    assert case.crime_type == "盗窃"

@@ -287,6 +287,24 @@ def merge_group_and_victim(doc: Doc, stories: list[Story]) -> list[Story]:
     return out
 
 
+def _headline_story(doc: Doc, stats: list) -> list[Story]:
+    """A gang only the headline describes (3名盗贼落网 盗窃团伙被摧毁) and a body that names
+    nobody: the item is that gang's story."""
+    keys = list(dict.fromkeys(m.key for m in doc.labelled("CriminalGroup")
+                              if m.key and m.get("specific") == "1"))
+    if len(keys) != 1:
+        return []
+    skip = {(p.start, p.end) for p in stats}
+    spans, pos = [], 0
+    for line in doc.text.split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        if line.strip() and (s, e) not in skip:
+            spans.append((s, e))
+    title = [sp for sp in spans if doc.text[sp[0]:sp[1]].strip() == doc.title.strip()]
+    return [Story(spans=spans, groups=keys, headings=title, anchors=list(keys))]
+
+
 def _group_keys(doc: Doc, story: Story) -> set[str]:
     """Groups a story speaks of, described or referred to (该团伙)."""
     return {m.key for m in _in(story, doc, "CriminalGroup") if m.key}
@@ -302,7 +320,7 @@ def _own_score(doc: Doc, story: Story, label: str) -> float:
 def doc_cases(doc: Doc, rules: CaseRules, resources) -> tuple[list[CaseFrame], list, list[Entity]]:
     """Cases, figures and any entity the cases need declared (the home bureau)."""
     stories, stats = split_stories(doc, rules)
-    stories = merge_group_and_victim(doc, stories)
+    stories = merge_group_and_victim(doc, stories) or _headline_story(doc, stats)
     bureau, extra = home_bureau(doc, resources)
     gaz = getattr(resources, "gazetteer", None)
     frames: list[CaseFrame] = []
