@@ -245,3 +245,11 @@ def test_cases_a_gang_only_the_headline_describes_is_the_items_case(run_article)
     (case,) = [c for d in result.docs for c in d.cases]
     assert len(case.groups) == 1 and not case.victims
     assert case.crime_type == "盗窃"
+
+
+def test_cases_a_unit_whose_spokesman_speaks_does_not_handle(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("本报讯 据浙江省公安厅刑侦总队相关负责人介绍,5月3日,江山市民周女士被骗走5万元,"
+                         "江山市公安局城北派出所接警后立即为她止付。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert not [k for k in case.handled_by if "总队" in k]

@@ -210,3 +210,9 @@ def test_groups_a_gang_only_referred_to_is_the_one_of_the_people_beside_it(run_a
     (label,) = ents
     assert label.startswith("柯某等")
     assert {("柯某", "memberOf", label), ("严某", "memberOf", label)} <= links
+
+
+def test_groups_dens_that_make_up_a_network_do_not_rename_it(run_article):
+    ents, _ = groups_of(run_article, "本报讯 警方发现了一个冒充客服的跨境电信诈骗犯罪网络,该网络由藏匿在柬埔寨、缅甸等地的话务诈骗窝点组成。")
+    (label,) = ents
+    assert "网络" in label and "窝点" not in label

@@ -388,8 +388,8 @@ def _kind(doc: Doc, gm: GroupMention) -> Optional[str]:
 def _relabel(doc: Doc, group: GroupMention, ref: GroupMention) -> None:
     """该网络投资交易平台诈骗团伙 after 上海诈骗窝点: the fuller description names the group,
     with the places of the first one in front."""
-    if len(core(ref.label)) <= len(core(group.label)):
-        return
+    if len(core(ref.label)) <= len(core(group.label)) or ref.den and not group.den:
+        return          # …藏匿在菲律宾等地的话务诈骗窝点: a part of the network, not its name
     places = "".join(p.text for p in _places_in(doc, group.start, group.end) if p.text not in ref.label)
     group.aliases.add(group.label)
     group.label = places + ref.label
