@@ -253,3 +253,11 @@ def test_cases_a_unit_whose_spokesman_speaks_does_not_handle(run_article):
                          "江山市公安局城北派出所接警后立即为她止付。", names=DEFAULT_PIPELINE)
     (case,) = [c for d in result.docs for c in d.cases]
     assert not [k for k in case.handled_by if "总队" in k]
+
+
+def test_cases_the_bureau_a_reporter_heard_from_does_not_handle(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("本报讯 记者从衢州市公安局获悉,5月3日,江山市民周女士被骗走5万元,"
+                         "江山市公安局城北派出所接警后立即为她止付。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert not [k for k in case.handled_by if k.endswith("衢州市公安局")]

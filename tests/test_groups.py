@@ -216,3 +216,19 @@ def test_groups_dens_that_make_up_a_network_do_not_rename_it(run_article):
     ents, _ = groups_of(run_article, "本报讯 警方发现了一个冒充客服的跨境电信诈骗犯罪网络,该网络由藏匿在柬埔寨、缅甸等地的话务诈骗窝点组成。")
     (label,) = ents
     assert "网络" in label and "窝点" not in label
+
+
+def test_groups_label_does_not_start_with_the_article_one(run_article):
+    ents, _ = groups_of(run_article, "本报讯 近日,江城警方打掉一利用网络直播带货实施诈骗的跨省团伙。")
+    (label,) = ents
+    assert not label.startswith("一") and "直播带货" in label
+
+
+def test_groups_arrests_told_paragraphs_later_until_another_victim(run_article):
+    ents, links = groups_of(run_article, "本报讯 江城警方打掉一个以冒充客服为由实施诈骗的跨省团伙。\n"
+                                         "4月,专案民警不断深挖查漏,辗转多地开展工作。\n"
+                                         "5月12日,专案组在浙江省湖州市抓获犯罪嫌疑人甘某。\n"
+                                         "6月,市民许女士报警称被骗,民警在江苏省南通市抓获犯罪嫌疑人洪某。")
+    (label,) = ents
+    assert ("甘某", "memberOf", label) in links and (label, "arrestedIn", "湖州市") in links
+    assert ("洪某", "memberOf", label) not in links

@@ -28,6 +28,7 @@ WINDOW = 48
 UNIT_AFTER = re.compile(r"[市省县区]?(?:公安|警方|市局|分局|县局|派出所)")
 DEN_WORDS = re.compile(r"窝点|现场|据点|老巢|大本营")
 LIST_SEP = "、和及与"
+ADVICE = re.compile(r"^[^，,。]{0,8}(?:提醒|提示|温馨提示|小贴士)")
 AGAIN = re.compile(r"又|另一|再次|再度|还(?:打掉|摧毁|捣毁|端掉|破获)")
 COUNT_AFTER = re.compile(r"[0-9两二三四五六七八九十]+[个伙]")
 
@@ -181,7 +182,9 @@ def find_groups(doc: Doc, rules: GroupRules) -> list[GroupMention]:
             continue
         last_end = head.end()
         found.append(gm)
-    return sorted(found + gathered(doc, rules), key=lambda g: g.start)
+    extra = [g for g in gathered(doc, rules)
+             if not any(f.start <= g.start < f.end for f in found)]   # …等5人组成的…团伙: the same
+    return sorted(found + extra, key=lambda g: g.start)
 
 
 QUOTED = re.compile(r"[“\"]([^”\"]{2,6})[”\"]")
@@ -213,7 +216,7 @@ def gathered(doc: Doc, rules: GroupRules) -> list[GroupMention]:
                 and doc.text[run[-1].end] in LIST_SEP:
             run.append(suspects[i + len(run)])
         together = rules.together.match(doc.text, run[-1].end)
-        if len(run) >= 2 and together:     # 等人: how many is not said
+        if together and (len(run) >= 2 or together.group("n")):     # 等人: how many is not said
             out.append(_gathered_group(doc, run, together.end(), counted=bool(together.group("n"))))
         i += len(run)
     return out
@@ -403,19 +406,24 @@ def _same(a: str, b: str) -> bool:
 def _sentences_of(doc: Doc, gms: list[GroupMention], another: re.Pattern,
                   others: list[int] = ()) -> list[tuple[int, int]]:
     """Sentences that speak of a group: those with its mentions and the sentences after
-    them to the end of the next paragraph (the arrest is often told in the paragraph after
-    the gang is described) unless that one opens another story (``another``), stopping
-    where another group is mentioned (``others``)."""
+    them through the paragraphs that follow (the arrests are often told paragraphs after the
+    gang is described) up to one that opens another story (``another``), gives advice or
+    brings in a new victim, stopping where another group is mentioned (``others``)."""
     spans = []
+    first_para = doc.text.rfind("\n", 0, gms[0].start) + 1 if gms else 0
+    victims = {v.key for v in doc.labelled("Victim") if first_para <= v.start < gms[-1].end} if gms else set()
     for gm in gms:
         s = doc.sentence_at(gm.start)
         spans.append((s.start, s.end))
         para_end = doc.text.find("\n", s.end)
-        if para_end >= 0:
+        while para_end >= 0:
             nxt = doc.text.find("\n", para_end + 1)
             nxt = len(doc.text) if nxt < 0 else nxt
-            if not another.search(doc.text[para_end + 1:nxt].strip()):
-                para_end = nxt
+            para = doc.text[para_end + 1:nxt].strip()
+            if another.search(para) or ADVICE.match(para) or any(
+                    para_end < v.start < nxt and v.key not in victims for v in doc.labelled("Victim")):
+                break
+            para_end = nxt if nxt < len(doc.text) else -1
         para_end = len(doc.text) if para_end < 0 else para_end
         stop = min((o for o in others if o >= s.end), default=len(doc.text))
         for t in doc.sentences:
