@@ -232,3 +232,11 @@ def test_groups_arrests_told_paragraphs_later_until_another_victim(run_article):
     (label,) = ents
     assert ("甘某", "memberOf", label) in links and (label, "arrestedIn", "湖州市") in links
     assert ("洪某", "memberOf", label) not in links
+
+
+def test_groups_the_recruiter_is_a_member_and_where_he_recruits_a_base(run_article):
+    ents, links = groups_of(run_article, "本报讯 警方打掉一个藏匿在长沙市内的“跑分”洗钱团伙。\n"
+                                         "民警发现,犯罪嫌疑人彭某在雨花区某商场附近招集人员参与“跑分”,该团伙涉案资金巨大。")
+    (label,) = ents
+    assert ("彭某", "memberOf", label) in links
+    assert {(label, "basedIn", "雨花区"), (label, "basedIn", "长沙市")} <= links

@@ -457,6 +457,18 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
         for m in rules.ranks.finditer(doc.text, s0, e0):
             links += [Link(s.key, "memberOf", key, "group.ranks", s0, e0) for s in suspects
                       if m.start() <= s.start and s.end <= m.end() and s.key]
+    for s0, e0 in _sentences_of(doc, gms, rules.another, others):
+        # 男子王某在绿园区某商城附近招集人员参与“跑分”: the recruiter is a member, the place a base
+        for m in rules.recruit.finditer(doc.text, s0, e0):
+            clause = max([s0] + [doc.text.rfind(c, s0, m.start()) + 1 for c in "，,；;"])
+            who = [s for s in suspects if clause <= s.start and s.end <= m.start() and s.key]
+            if not who:
+                continue
+            links.append(Link(who[-1].key, "memberOf", key, "group.recruiter", s0, e0))
+            at = doc.text.find("在", who[-1].end, m.start())
+            if at >= 0:
+                for p in most_specific(_chain(doc.text, _places_in(doc, at + 1, m.start()), at + 1), resources):
+                    links.append(Link(key, "basedIn", p, "group.recruiter_base", s0, e0))
     all_desc = [(g.start, g.end) for g in gms]
     for s0, e0 in _sentences_of(doc, gms, rules.another, others):
         sentence = doc.text[s0:e0]
@@ -490,7 +502,8 @@ def _deepest(links: list[Link], key: str, resources) -> list[Link]:
         return links
     out = []
     for l in links:
-        if l.subject == key and l.predicate in ("basedIn", "arrestedIn", "originPlace"):
+        if l.subject == key and l.predicate in ("basedIn", "arrestedIn", "originPlace") \
+                and l.rule not in ("group.based",):      # what the description says stays
             inner = [o.object for o in links if o.subject == key and o.predicate == l.predicate
                      and o.object != l.object and o.start != l.start]   # one list keeps all it names
             try:
