@@ -58,6 +58,7 @@ def test_crimetypes_modus_operandi(cues, text, label):
     ("群主称投资数字藏品稳赚不赔。", "虚假投资理财诈骗"),
     ("对方称他的游戏账号被封,需要交钱解封账号。", "网络游戏虚假交易诈骗"),
     ("骗子冒充110报警电话,称她的银行卡被他人盗用。", "冒充公检法诈骗"),
+    ("他在一款交友软件上被对方以充值返利为诱饵骗走积蓄。", "刷单返利诈骗"),
 ])
 def test_crimetypes_unseen_wordings(cues, text, label):
     assert classify(text, cues) == label

@@ -113,7 +113,8 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
     core = story.core()
     if any(any(s <= m.start < e for s, e in core) for m in out):
         # the units of the lead-in only count when the story itself names none
-        out = [m for m in out if any(s <= m.start < e for s, e in core)]
+        # … unless the lead tells them acting on this case (反诈中心获取线索, 刑侦大队立即核查)
+        out = [m for m in out if any(s <= m.start < e for s, e in core) or _acts(doc, m, rules)]
     keys = {m.key for m in out if m.key}
     # a unit and its sub-unit: the sub-unit, the most specific level the text names, unless
     # the parent is credited with an action of its own (the 分局 formed the task force)
@@ -127,6 +128,12 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
             m2 = rules.police.search(doc.text, off)
             out.append(Mention(m2.start(), m2.end(), m2.group(), "PoliceUnit", "case.home_bureau", home_bureau))
     return out
+
+
+def _acts(doc: Doc, m: Mention, rules: CaseRules) -> bool:
+    """The unit is the subject of an action on the case in its clause (立即展开核查, 拦截)."""
+    stop = min([len(doc.text)] + [i for i in (doc.text.find(c, m.end) for c in "，,。；;\n") if i >= 0])
+    return bool(rules.re["acts"].match(doc.text, m.end, min(stop, m.end + 20)))
 
 
 def _own_action(doc: Doc, parent: Mention, units: list[Mention], rules: CaseRules) -> bool:
