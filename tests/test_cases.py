@@ -266,7 +266,7 @@ def test_cases_the_bureau_a_reporter_heard_from_does_not_handle(run_article):
 def test_cases_units_acting_in_the_lead_in_handle(run_article):
     from kg.extract import DEFAULT_PIPELINE
     text = ("本报讯 6月1日上午,江山市公安局反诈中心获取一条线索:一名群众正要去送钱。\n"
-            "江山市公安局城北派出所民警随即出警。\n"
-            "面对民警的询问,受骗的许先生承认被骗,民警当场劝阻,为他保住了3万元。")
+            "民警随即赶往现场。\n"
+            "面对民警的询问,受骗的许先生承认被骗,江山市公安局城北派出所民警当场劝阻,为他保住了3万元。")
     (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
     assert {k.rpartition("/")[2] for k in case.handled_by} >= {"江山市公安局反诈中心"}
