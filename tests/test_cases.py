@@ -270,3 +270,13 @@ def test_cases_units_acting_in_the_lead_in_handle(run_article):
             "面对民警的询问,受骗的许先生承认被骗,江山市公安局城北派出所民警当场劝阻,为他保住了3万元。")
     (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
     assert {k.rpartition("/")[2] for k in case.handled_by} >= {"江山市公安局反诈中心"}
+
+
+def test_cases_units_assisting_on_the_ground_handle_those_deploying_do_not(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    text = ("本报讯 近日,在衢州市公安局刑侦支队的协助配合下,江山市公安局抓获犯罪嫌疑人许某。\n"
+            "经查,许某冒充客服骗走市民周女士5万元,江山市公安局城北派出所民警已为周女士追回全部损失。\n"
+            "按照省公安厅工作部署,江山市公安局持续开展打击行动。")
+    (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
+    names = {k.rpartition("/")[2] for k in case.handled_by}
+    assert "衢州市公安局刑侦支队" in names and not [n for n in names if "公安厅" in n]
