@@ -240,3 +240,11 @@ def test_groups_the_recruiter_is_a_member_and_where_he_recruits_a_base(run_artic
     (label,) = ents
     assert ("彭某", "memberOf", label) in links
     assert {(label, "basedIn", "雨花区"), (label, "basedIn", "长沙市")} <= links
+
+
+def test_groups_arrest_in_the_streets_of_a_named_town(run_article):
+    ents, links = groups_of(run_article, "专偷电动车电瓶 盗窃团伙被打掉\n"
+                                         "本报讯 11月2日凌晨,宜兴市城区巡逻民警发现几名男子形迹可疑。"
+                                         "民警立即布控,将该盗窃团伙3名成员当场抓获。")
+    (label,) = ents
+    assert (label, "arrestedIn", "宜兴市") in links

@@ -531,11 +531,13 @@ def _chain(text: str, places: list[Mention], at: int) -> list[Mention]:
 
 SUPPORT = re.compile(r"在([^，,。]{2,12}?)(?:公安局|警方|公安机关)[^，,。]{0,6}(?:支持|配合|协助|帮助)")
 LOCAL = re.compile(r"当地(?:警方|公安)")
+AREA_AFTER = re.compile(r"(?:城区|市区|主城区|街头|街面)")
 
 
 def _implied_place(doc: Doc, s0: int, e0: int) -> list[Mention]:
     """Where an arrest without a named place happened: the supporting police's city
-    (在广州市公安局大力支持下, this sentence or the one before) or, for 当地警方, the
+    (在广州市公安局大力支持下, this sentence or the one before), a place whose streets the
+    police patrolled (潜山市城区巡逻民警) or, for 当地警方, the
     last place named before that is not part of a unit's name."""
     prev = doc.sentence_at(s0 - 1) if s0 > 0 else doc.sentence_at(s0)
     lo = prev.start if doc.text.find("\n", prev.end, s0) < 0 else s0
@@ -543,6 +545,9 @@ def _implied_place(doc: Doc, s0: int, e0: int) -> list[Mention]:
         found = _places_in(doc, m.start(1), m.end(1) + 1)
         if found:
             return found[-1:]
+    area = [p for p in _places_in(doc, lo, e0) if AREA_AFTER.match(doc.text, p.end)]
+    if area:                        # 潜山市城区巡逻民警发现…将3名嫌疑人抓获
+        return area[-1:]
     if LOCAL.search(doc.text, lo, e0):
         para = doc.text.rfind("\n", 0, s0) + 1
         before = [p for p in _places_in(doc, max(0, para - 400), s0) if not UNIT_AFTER.match(doc.text, p.end)]
