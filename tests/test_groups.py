@@ -248,3 +248,11 @@ def test_groups_arrest_in_the_streets_of_a_named_town(run_article):
                                          "民警立即布控,将该盗窃团伙3名成员当场抓获。")
     (label,) = ents
     assert (label, "arrestedIn", "宜兴市") in links
+
+
+def test_groups_where_the_gang_itself_acts_is_a_base(run_article):
+    ents, links = groups_of(run_article, "本报讯 江城警方打掉一个为诈骗分子引流的“小广告”团伙。\n"
+                                         "经查,该团伙成员长期在芜湖市区向路边车辆张贴小广告。"
+                                         "民警随后在南京市将该团伙成员抓获。")
+    (label,) = ents
+    assert (label, "basedIn", "芜湖市") in links and (label, "basedIn", "南京市") not in links

@@ -469,6 +469,15 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
             if at >= 0:
                 for p in most_specific(_chain(doc.text, _places_in(doc, at + 1, m.start()), at + 1), resources):
                     links.append(Link(key, "basedIn", p, "group.recruiter_base", s0, e0))
+    for s0, e0 in _sentences_of(doc, gms, rules.another, others):
+        # 戴某等四人…仍在巴州城区持续粘贴小广告: where the gang itself acts is a base
+        if rules.arrest.search(doc.text, s0, e0):
+            continue
+        for m in rules.based.finditer(doc.text, s0, e0):
+            if m.group() != "在" or POLICE_WORDS.search(doc.text, s0, m.start()):
+                continue
+            for p in most_specific(_chain(doc.text, _places_in(doc, m.end(), e0), m.end()), resources):
+                links.append(Link(key, "basedIn", p, "group.acts_in", s0, e0))
     all_desc = [(g.start, g.end) for g in gms]
     for s0, e0 in _sentences_of(doc, gms, rules.another, others):
         sentence = doc.text[s0:e0]
@@ -531,6 +540,7 @@ def _chain(text: str, places: list[Mention], at: int) -> list[Mention]:
 
 SUPPORT = re.compile(r"在([^，,。]{2,12}?)(?:公安局|警方|公安机关)[^，,。]{0,6}(?:支持|配合|协助|帮助)")
 LOCAL = re.compile(r"当地(?:警方|公安)")
+POLICE_WORDS = re.compile(r"民警|警方|警力|专案组|公安|派出所|辅警")
 AREA_AFTER = re.compile(r"(?:城区|市区|主城区|街头|街面)")
 
 

@@ -234,6 +234,9 @@ def _towards(text: str, places: list[Mention], start: int, end: int, skip: set[s
     for p in places:
         if start <= p.start and p.end <= end and p.key not in skip:
             if TOWARDS.search(text, max(start, p.start - 2), p.start):
+                if found is not None and text[p.start - 1:p.start] in ("至", "到") \
+                        and not re.search(r"[，,。；]", text[found.end:p.start]):
+                    continue        # 在平舆县至驻马店市的公共汽车上: the route starts where it happened
                 found = p
             elif found is not None and found.end == p.start:
                 found = p                                # 赴广东东莞: the deeper place
