@@ -256,3 +256,10 @@ def test_groups_where_the_gang_itself_acts_is_a_base(run_article):
                                          "民警随后在南京市将该团伙成员抓获。")
     (label,) = ents
     assert (label, "basedIn", "芜湖市") in links and (label, "basedIn", "南京市") not in links
+
+
+def test_groups_sections_of_a_round_up_tell_different_gangs(run_article):
+    ents, _ = groups_of(run_article, "本报讯 近日,江城警方通报了两起典型案例。\n"
+                                     "案例一:4月,警方打掉一个以刷单为由实施诈骗的跨省团伙。\n"
+                                     "案例二:5月,警方打掉一个以刷单返利为由实施诈骗的网络团伙。")
+    assert len(ents) == 2

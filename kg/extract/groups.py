@@ -28,6 +28,7 @@ WINDOW = 48
 UNIT_AFTER = re.compile(r"[市省县区]?(?:公安|警方|市局|分局|县局|派出所)")
 DEN_WORDS = re.compile(r"窝点|现场|据点|老巢|大本营")
 LIST_SEP = "、和及与"
+SECTION = re.compile(r"\n\s*(?:案例|案件)?[（(]?[一二三四五六七八九十0-9]+[)）、.．：:]|\n\s*案例[一二三四五六七八九十0-9]")
 ADVICE = re.compile(r"^[^，,。]{0,8}(?:提醒|提示|温馨提示|小贴士)")
 AGAIN = re.compile(r"又|另一|再次|再度|还(?:打掉|摧毁|捣毁|端掉|破获)")
 COUNT_AFTER = re.compile(r"[0-9两二三四五六七八九十]+[个伙]")
@@ -276,7 +277,8 @@ def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[G
     for gm in mentions:
         if gm.specific and not gm.refers or (gm.specific and gm.origin):
             _enrich(doc, gm, rules)
-            same = next((g for g in groups if _same(g.label, gm.label)), None)
+            same = next((g for g in groups if _same(g.label, gm.label)
+                         and not _another(doc, g, gm, mentions, rules)), None)
             if same is None and groups and _told_again(doc, groups[-1], gm, mentions, rules):
                 same = groups[-1]
             if same is not None:
@@ -362,14 +364,8 @@ def _told_again(doc: Doc, group: GroupMention, gm: GroupMention, mentions: list[
     origin, leader or kind of crime."""
     told = [m for m in mentions if m.key == id(group)]
     sent = doc.sentence_at(gm.start).index
-    if any(doc.sentence_at(m.start).index == sent for m in told):
+    if any(doc.sentence_at(m.start).index == sent for m in told) or _another(doc, group, gm, mentions, rules):
         return False
-    para = doc.text.rfind("\n", 0, gm.start) + 1
-    if rules.another.search(doc.text[para:gm.start].lstrip()):
-        return False
-    clause = max(para, *(doc.text.rfind(c, 0, gm.start) + 1 for c in "，,。；;"))
-    if AGAIN.search(doc.text, clause, gm.start + 1):
-        return False      # 5月，警方又打掉一个…团伙: another gang
     if group.origin and gm.origin and not {p.key for p in group.origin} & {p.key for p in gm.origin}:
         return False
     if group.leader_span and gm.leader_span and \
@@ -377,6 +373,20 @@ def _told_again(doc: Doc, group: GroupMention, gm: GroupMention, mentions: list[
         return False
     a, b = _kind(doc, group), _kind(doc, gm)
     return not (a and b and a != b)
+
+
+def _another(doc: Doc, group: GroupMention, gm: GroupMention, mentions: list[GroupMention],
+             rules: GroupRules) -> bool:
+    """The description opens another story (另/此外…), a new section of a round-up (案例二),
+    or tells a gang taken down again (又打掉一个…)."""
+    para = doc.text.rfind("\n", 0, gm.start) + 1
+    if rules.another.search(doc.text[para:gm.start].lstrip()):
+        return True
+    told = [m.end for m in mentions if m.key == id(group) and m.end <= gm.start]
+    if told and SECTION.search(doc.text, max(told), gm.start):
+        return True
+    clause = max(para, *(doc.text.rfind(c, 0, gm.start) + 1 for c in "，,。；;"))
+    return bool(AGAIN.search(doc.text, clause, gm.start + 1))
 
 
 def _kind(doc: Doc, gm: GroupMention) -> Optional[str]:
