@@ -9,68 +9,28 @@ words dropped and the origin (X籍) first; when it says nothing of the scheme, t
 own ``以…为由/名义`` phrase is put in front. Mentions of one group that share their
 distinctive words are merged.
 
-Links: ``originPlace`` (X籍), ``basedIn`` (盘踞在, 在X实施, 窝点), ``arrestedIn`` (the place
-the police went to in an arrest sentence), ``memberOf`` (the leader of 以X为首 and suspects
-arrested with the group).
+Descriptions of one gang told in several words (headline, lead, body) are one group unless
+listed together, in another story or section, or differing in origin, leader or crime
+(:func:`cluster`). Gangs without a group noun come from :mod:`._gang_nameless`; the links
+(``originPlace``, ``basedIn``, ``arrestedIn``, ``memberOf``) from :mod:`._gang_links`; the
+shared rules and mention type live in :mod:`._gangs`.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Optional
 
-from ..model import Doc, Entity, Link, Mention, entity_key, unique_links
+from ..model import Doc, Entity, Link, Mention, entity_key
 from . import register
+from ._gang_links import group_links
+from ._gang_nameless import told_by_reference, gathered, unnamed_crew
+from ._gangs import GENERIC_WORDS, GroupMention, GroupRules, _places_in, core
 
 HARD_STOP = re.compile(r"[，,。；;：:！？!?（(\n]")
-GENERIC_WORDS = re.compile(r"犯罪|诈骗|团伙|集团|恶势力|电信|网络|涉诈|电诈|特大|组织|窝点|黑恶|跨境|跨省|团队|职业")
 WINDOW = 48
-UNIT_AFTER = re.compile(r"[市省县区]?(?:公安|警方|市局|分局|县局|派出所)")
-DEN_WORDS = re.compile(r"窝点|现场|据点|老巢|大本营")
-LIST_SEP = "、和及与"
 SECTION = re.compile(r"\n\s*(?:案例|案件)?[（(]?[一二三四五六七八九十0-9]+[)）、.．：:]|\n\s*案例[一二三四五六七八九十0-9]")
-ADVICE = re.compile(r"^[^，,。]{0,8}(?:提醒|提示|温馨提示|小贴士)")
 AGAIN = re.compile(r"又|另一|再次|再度|还(?:打掉|摧毁|捣毁|端掉|破获)")
 COUNT_AFTER = re.compile(r"[0-9两二三四五六七八九十]+[个伙]")
-
-
-class GroupRules:
-    """The patterns of ``group_patterns.tsv``, one compiled regex per kind."""
-
-    def __init__(self, rows: list[dict[str, str]]) -> None:
-        kinds: dict[str, list[str]] = {}
-        for r in rows:
-            kinds.setdefault(r["kind"], []).append(f"(?:{r['pattern']})")
-        self.re = {k: re.compile("|".join(v)) for k, v in kinds.items()}
-
-    def __getattr__(self, kind: str) -> re.Pattern:
-        try:
-            return self.__dict__["re"][kind]
-        except KeyError:
-            raise AttributeError(kind) from None
-
-
-@dataclass
-class GroupMention:
-    start: int             # of the description
-    end: int               # of the group noun
-    desc: str
-    label: str
-    specific: bool
-    refers: bool
-    origin: tuple[Mention, ...] = ()      # Place mentions of X籍
-    based: tuple[Mention, ...] = ()       # Place mentions where it operates
-    leader_span: Optional[tuple[int, int]] = None
-    key: Optional[str] = None             # while clustering: id() of the group it names
-    rule: str = "group.description"
-    den: bool = False
-    aliases: set = field(default_factory=set)
-    modus: Optional[tuple[int, int]] = None   # the story's 以…为由 phrase put into the label
-
-
-def core(label: str) -> str:
-    """What distinguishes a group's label: the label without generic group words."""
-    return GENERIC_WORDS.sub("", label)
 
 
 def _desc_start(text: str, start: int, head_start: int, rules: GroupRules) -> tuple[int, bool]:
@@ -86,28 +46,6 @@ def _desc_start(text: str, start: int, head_start: int, rules: GroupRules) -> tu
             best = floor + m.end()
             refers = bool(rules.refer.fullmatch(m.group()))
     return best, refers
-
-
-def _places_in(doc: Doc, start: int, end: int) -> list[Mention]:
-    return [m for m in doc.labelled("Place") if start <= m.start and m.end <= end and m.key]
-
-
-def most_specific(places: list[Mention], resources) -> list[str]:
-    """Keys of ``places`` without those written right before a place inside them
-    (广东东莞 → 东莞; 义乌、金华 keeps both)."""
-    gaz = getattr(resources, "gazetteer", None) if resources is not None else None
-    places = sorted({(p.start, p.end): p for p in places}.values(), key=lambda p: p.start)
-    out = []
-    for i, p in enumerate(places):
-        nxt = places[i + 1] if i + 1 < len(places) else None
-        if nxt is not None and gaz is not None and nxt.start == p.end and nxt.key != p.key:
-            try:
-                if gaz.is_within(nxt.key.partition("/")[2], p.key.partition("/")[2]):
-                    continue
-            except Exception:
-                pass
-        out.append(p.key)
-    return list(dict.fromkeys(out))
 
 
 def _origin(doc: Doc, start: int, end: int) -> tuple[str, tuple[Mention, ...]]:
@@ -188,70 +126,6 @@ def find_groups(doc: Doc, rules: GroupRules) -> list[GroupMention]:
     return sorted(found + extra, key=lambda g: g.start)
 
 
-QUOTED = re.compile(r"[“\"]([^”\"]{2,6})[”\"]")
-
-
-def gathered(doc: Doc, rules: GroupRules) -> list[GroupMention]:
-    """A gang the text forms without naming it: 张某纠集李某、王某 (the one who gathered the
-    others and those gathered). Labelled by its first member, its size and the headline's
-    quoted word for the scheme (“引流”) when there is one."""
-    suspects = sorted((m for m in doc.labelled("Suspect") if m.key), key=lambda m: m.start)
-    by_end = {m.end: m for m in suspects}
-    out = []
-    for g in rules.gather.finditer(doc.text):
-        first = by_end.get(g.start())
-        if first is None:
-            continue
-        names, pos = [first], g.end()
-        for m in suspects:
-            if m.start == pos:
-                names.append(m)
-                pos = m.end + (1 if doc.text[m.end:m.end + 1] in LIST_SEP else 0)
-        if len(names) >= 2:
-            out.append(_gathered_group(doc, names, names[-1].end))
-    # 阳某、王某、杨某等人利用“民族资产解冻”为幌子进行诈骗: named people acting together
-    i = 0
-    while i < len(suspects):
-        run = [suspects[i]]
-        while i + len(run) < len(suspects) and suspects[i + len(run)].start == run[-1].end + 1 \
-                and doc.text[run[-1].end] in LIST_SEP:
-            run.append(suspects[i + len(run)])
-        together = rules.together.match(doc.text, run[-1].end)
-        if together and (len(run) >= 2 or together.group("n")):     # 等人: how many is not said
-            out.append(_gathered_group(doc, run, together.end(), counted=bool(together.group("n"))))
-        i += len(run)
-    return out
-
-
-def _told_by_reference(doc: Doc, mentions: list[GroupMention]) -> Optional[GroupMention]:
-    """该犯罪团伙 with no gang described before: the gang of the people named beside the
-    first such reference (掌握了该团伙的活动规律，锁定戴某等四名犯罪嫌疑人)."""
-    suspects = sorted((m for m in doc.labelled("Suspect") if m.key), key=lambda m: m.start)
-    for gm in mentions:
-        if not gm.refers:
-            continue
-        sent = doc.sentence_at(gm.start)
-        names = [m for m in suspects if sent.start <= m.start < sent.end]
-        if len(names) >= 2:
-            told = _gathered_group(doc, names, names[-1].end, counted=False)
-            told.rule = "group.referred"
-            return told
-    return None
-
-
-def _gathered_group(doc: Doc, names: list[Mention], end: int, counted: bool = True) -> GroupMention:
-    first = names[0]
-    n = len(dict.fromkeys(m.key for m in names))
-    sent = doc.sentence_at(first.start)
-    quoted = QUOTED.search(doc.text, sent.start, sent.end) or QUOTED.search(doc.title or "")
-    size = f"{n}人" if counted else ""
-    label = f"{first.text}等{size}{quoted.group(1) if quoted else ''}团伙"
-    gm = GroupMention(first.start, end, doc.text[first.start:end], label, True, False,
-                      rule="group.gathered")
-    gm.leader_span = (first.start, names[-1].end)
-    return gm
-
-
 def _enrich(doc: Doc, gm: GroupMention, rules: GroupRules) -> None:
     """Put the story's own 以…为由 phrase in front of a label that names no scheme."""
     has_cue = any(gm.start <= m.start < gm.end for m in doc.labelled("CrimeCue"))
@@ -302,7 +176,7 @@ def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[G
                 groups.append(gm)
                 gm.key = id(gm)
     if not groups:
-        told = _told_by_reference(doc, mentions)
+        told = told_by_reference(doc, mentions)
         if told is not None:
             for gm in mentions:
                 gm.key = id(told)
@@ -323,31 +197,6 @@ def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[G
                 gm.key = g_key
         g.key = g_key
     return [gm for gm in mentions if isinstance(gm.key, str)] if by_id else []
-
-
-CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
-
-
-def unnamed_crew(doc: Doc, rules: GroupRules) -> Optional[GroupMention]:
-    """A crew nobody names, taken down together (擒获4名盗窃嫌疑人, 这伙人): a gang of a story
-    that names no suspect, labelled by the first place, the crew's size and its crime
-    (盗窃摩托车) when the text writes one."""
-    if any(m.key for m in doc.labelled("Suspect")):
-        return None
-    for m in rules.crew.finditer(doc.text):
-        raw = m.group("n")
-        n = int(raw) if raw.isdigit() else CN_DIGITS.get(raw, 0)
-        sent = doc.sentence_at(m.start())
-        if n < 2 or not rules.arrest.search(doc.text, sent.start, sent.end):
-            continue
-        if n < 3 and not rules.crew_ref.search(doc.text):
-            continue
-        deeds = [d.group() for d in rules.crew_deed.finditer(doc.text)]
-        deed = max(deeds, key=len, default="")
-        places = sorted(doc.labelled("Place"), key=lambda p: p.start)
-        label = (places[0].text if places else "") + f"{n}人{deed}团伙"
-        return GroupMention(m.start(), m.end(), m.group(), label, True, False, rule="group.unnamed")
-    return None
 
 
 def _rank(gm: GroupMention) -> tuple:
@@ -411,179 +260,6 @@ def _relabel(doc: Doc, group: GroupMention, ref: GroupMention) -> None:
 def _same(a: str, b: str) -> bool:
     ca, cb = core(a), core(b)
     return bool(ca and cb and (ca in cb or cb in ca))
-
-
-def _sentences_of(doc: Doc, gms: list[GroupMention], another: re.Pattern,
-                  others: list[int] = ()) -> list[tuple[int, int]]:
-    """Sentences that speak of a group: those with its mentions and the sentences after
-    them through the paragraphs that follow (the arrests are often told paragraphs after the
-    gang is described) up to one that opens another story (``another``), gives advice or
-    brings in a new victim, stopping where another group is mentioned (``others``)."""
-    spans = []
-    first_para = doc.text.rfind("\n", 0, gms[0].start) + 1 if gms else 0
-    victims = {v.key for v in doc.labelled("Victim") if first_para <= v.start < gms[-1].end} if gms else set()
-    for gm in gms:
-        s = doc.sentence_at(gm.start)
-        spans.append((s.start, s.end))
-        para_end = doc.text.find("\n", s.end)
-        while para_end >= 0:
-            nxt = doc.text.find("\n", para_end + 1)
-            nxt = len(doc.text) if nxt < 0 else nxt
-            para = doc.text[para_end + 1:nxt].strip()
-            if another.search(para) or ADVICE.match(para) or any(
-                    para_end < v.start < nxt and v.key not in victims for v in doc.labelled("Victim")):
-                break
-            para_end = nxt if nxt < len(doc.text) else -1
-        para_end = len(doc.text) if para_end < 0 else para_end
-        stop = min((o for o in others if o >= s.end), default=len(doc.text))
-        for t in doc.sentences:
-            if s.end <= t.start and t.end <= para_end and t.end <= stop:
-                spans.append((t.start, t.end))
-    return sorted(set(spans))
-
-
-def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, resources,
-                others: list[int] = ()) -> list[Link]:
-    """originPlace, basedIn, arrestedIn and memberOf links of one group."""
-    links: list[Link] = []
-    first = gms[0]
-    sent = doc.sentence_at(first.start)
-    for p in most_specific([m for g in gms for m in g.origin], resources):
-        links.append(Link(key, "originPlace", p, "group.origin", sent.start, sent.end))
-    for p in most_specific([m for g in gms for m in g.based], resources):
-        links.append(Link(key, "basedIn", p, "group.based", sent.start, sent.end))
-    suspects = list(doc.labelled("Suspect"))
-    for g in gms:
-        if g.leader_span:
-            for s in suspects:
-                if g.leader_span[0] <= s.start and s.end <= g.leader_span[1] and s.key:
-                    links.append(Link(s.key, "memberOf", key, "group.leader", sent.start, sent.end))
-        g_sent = doc.sentence_at(g.start)
-        for s in suspects:          # 阳某等6人电信诈骗团伙: the people its description names
-            if g.start <= s.start and s.end <= g.end and s.key:
-                links.append(Link(s.key, "memberOf", key, "group.named_in", g_sent.start, g_sent.end))
-    for s0, e0 in sorted({(doc.sentence_at(g.start).start, doc.sentence_at(g.start).end) for g in gms}):
-        # 一个以黄某为首，徐某、王某为骨干成员，…的团伙: the ranks are told before the noun
-        for m in rules.ranks.finditer(doc.text, s0, e0):
-            links += [Link(s.key, "memberOf", key, "group.ranks", s0, e0) for s in suspects
-                      if m.start() <= s.start and s.end <= m.end() and s.key]
-    for s0, e0 in _sentences_of(doc, gms, rules.another, others):
-        # 男子王某在绿园区某商城附近招集人员参与“跑分”: the recruiter is a member, the place a base
-        for m in rules.recruit.finditer(doc.text, s0, e0):
-            clause = max([s0] + [doc.text.rfind(c, s0, m.start()) + 1 for c in "，,；;"])
-            who = [s for s in suspects if clause <= s.start and s.end <= m.start() and s.key]
-            if not who:
-                continue
-            links.append(Link(who[-1].key, "memberOf", key, "group.recruiter", s0, e0))
-            at = doc.text.find("在", who[-1].end, m.start())
-            if at >= 0:
-                for p in most_specific(_chain(doc.text, _places_in(doc, at + 1, m.start()), at + 1), resources):
-                    links.append(Link(key, "basedIn", p, "group.recruiter_base", s0, e0))
-    for s0, e0 in _sentences_of(doc, gms, rules.another, others):
-        # 戴某等四人…仍在巴州城区持续粘贴小广告: where the gang itself acts is a base
-        if rules.arrest.search(doc.text, s0, e0):
-            continue
-        for m in rules.based.finditer(doc.text, s0, e0):
-            if m.group() != "在" or POLICE_WORDS.search(doc.text, s0, m.start()):
-                continue
-            for p in most_specific(_chain(doc.text, _places_in(doc, m.end(), e0), m.end()), resources):
-                links.append(Link(key, "basedIn", p, "group.acts_in", s0, e0))
-    all_desc = [(g.start, g.end) for g in gms]
-    for s0, e0 in _sentences_of(doc, gms, rules.another, others):
-        sentence = doc.text[s0:e0]
-        if not rules.arrest.search(sentence):
-            continue
-        where = [p for g in gms if g.den and s0 <= g.start < e0 for p in g.based]
-        for m in rules.arrest_at.finditer(sentence):
-            at = s0 + m.end()
-            near = [p for p in _places_in(doc, at, e0) if not any(a <= p.start < b for a, b in all_desc)]
-            where += [p for p in _chain(doc.text, near, at) if not UNIT_AFTER.match(doc.text, p.end)]
-        where = where or _implied_place(doc, s0, e0)
-        places = most_specific(where, resources)
-        for p in places:
-            links.append(Link(key, "arrestedIn", p, "group.arrested", s0, e0))
-            if DEN_WORDS.search(sentence):
-                links.append(Link(key, "basedIn", p, "group.den", s0, e0))
-        for s in suspects:
-            if s0 <= s.start < e0 and s.key:
-                links.append(Link(s.key, "memberOf", key, "group.arrested_with", s0, e0))
-                if len(places) == 1:        # of several places, which one was theirs is not said
-                    links += [Link(s.key, "arrestedIn", p, "group.arrested_with", s0, e0) for p in places]
-    links += _preceding_members(doc, key, first, suspects)
-    return _deepest(unique_links(links), key, resources)
-
-
-def _deepest(links: list[Link], key: str, resources) -> list[Link]:
-    """A group's bases and arrest places without those that hold another one told in another
-    sentence (远赴广东、贵州 in the lead, 在贵州铜仁、广东东莞 in the story: the cities)."""
-    gaz = getattr(resources, "gazetteer", None) if resources is not None else None
-    if gaz is None:
-        return links
-    out = []
-    for l in links:
-        if l.subject == key and l.predicate in ("basedIn", "arrestedIn", "originPlace") \
-                and l.rule not in ("group.based",):      # what the description says stays
-            inner = [o.object for o in links if o.subject == key and o.predicate == l.predicate
-                     and o.object != l.object and o.start != l.start]   # one list keeps all it names
-            try:
-                if any(gaz.is_within(i.partition("/")[2], l.object.partition("/")[2]) for i in inner):
-                    continue
-            except Exception:
-                pass
-        out.append(l)
-    return out
-
-
-def _chain(text: str, places: list[Mention], at: int) -> list[Mention]:
-    """The places written one after another from ``at`` (赶赴广东省东莞市: both; the deeper
-    is kept by :func:`most_specific`), and the places of a list (分赴湖南、江西、福建)."""
-    out: list[Mention] = []
-    for p in sorted(places, key=lambda p: (p.start, -p.end)):
-        if not out and at <= p.start <= at + 2 or out and p.start == out[-1].end:
-            out.append(p)
-        elif out and p.start == out[-1].end + 1 and text[out[-1].end] in LIST_SEP:
-            out.append(p)                     # 在贵州铜仁、湖南娄底等地: a list of places
-        elif out and p.start > out[-1].end:
-            break
-    return out
-
-
-SUPPORT = re.compile(r"在([^，,。]{2,12}?)(?:公安局|警方|公安机关)[^，,。]{0,6}(?:支持|配合|协助|帮助)")
-LOCAL = re.compile(r"当地(?:警方|公安)")
-POLICE_WORDS = re.compile(r"民警|警方|警力|专案组|公安|派出所|辅警")
-AREA_AFTER = re.compile(r"(?:城区|市区|主城区|街头|街面)")
-
-
-def _implied_place(doc: Doc, s0: int, e0: int) -> list[Mention]:
-    """Where an arrest without a named place happened: the supporting police's city
-    (在广州市公安局大力支持下, this sentence or the one before), a place whose streets the
-    police patrolled (潜山市城区巡逻民警) or, for 当地警方, the
-    last place named before that is not part of a unit's name."""
-    prev = doc.sentence_at(s0 - 1) if s0 > 0 else doc.sentence_at(s0)
-    lo = prev.start if doc.text.find("\n", prev.end, s0) < 0 else s0
-    for m in SUPPORT.finditer(doc.text, lo, e0):
-        found = _places_in(doc, m.start(1), m.end(1) + 1)
-        if found:
-            return found[-1:]
-    area = [p for p in _places_in(doc, lo, e0) if AREA_AFTER.match(doc.text, p.end)]
-    if area:                        # 潜山市城区巡逻民警发现…将3名嫌疑人抓获
-        return area[-1:]
-    if LOCAL.search(doc.text, lo, e0):
-        para = doc.text.rfind("\n", 0, s0) + 1
-        before = [p for p in _places_in(doc, max(0, para - 400), s0) if not UNIT_AFTER.match(doc.text, p.end)]
-        return before[-1:]
-    return []
-
-
-def _preceding_members(doc: Doc, key: str, first: GroupMention, suspects: list[Mention]) -> list[Link]:
-    """Suspects traced in the sentence just before a gang is described (锁定了严某和王某。
-    …一个家族式诈骗团伙在背后操作) are its members."""
-    sent = doc.sentence_at(first.start)
-    if sent.index == 0 or "\n" in doc.text[sent.start - 1:sent.start]:
-        return []
-    prev = doc.sentences[sent.index - 1]
-    return [Link(s.key, "memberOf", key, "group.traced_members", prev.start, sent.end)
-            for s in suspects if prev.start <= s.start < prev.end and s.key]
 
 
 def group_annotations(doc: Doc, rules: GroupRules, resources=None) -> tuple[list[Mention], list[Entity], list[Link]]:
