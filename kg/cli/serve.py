@@ -41,7 +41,7 @@ def serve(source, port, host, timeout, max_rows, workers, quiet):
 @click.option("--endpoint", required=True,
               help="Graph Store Protocol URL (for Oxigraph: http://HOST:PORT/store).")
 @click.option("--graph", default=None, help="Send everything into this one graph instead of graph by graph.")
-@click.option("--user", default=None, help="User name for HTTP basic authentication.")
+@click.option("--user", default=None, help="User name for HTTP Digest or Basic authentication (whichever the server asks for).")
 @click.option("--password", default=None, envvar="KG_PUSH_PASSWORD",
               help="Password (or set KG_PUSH_PASSWORD).")
 @click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
