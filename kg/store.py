@@ -297,6 +297,9 @@ class GraphStore:
             raise StoreError(f"unknown export format {fmt!r}", hint="use ttl, nt, nq, trig or jsonld")
         if rdf_format == ox.RdfFormat.TURTLE:
             data = self.kg_ttl()
+        elif rdf_format == ox.RdfFormat.JSON_LD:
+            from .jsonld import to_jsonld
+            data = to_jsonld(self.ox.quads_for_pattern(None, None, None, None))
         elif rdf_format.supports_datasets:
             quads = sorted(self.ox.quads_for_pattern(None, None, None, None), key=_quad_key)
             data = ox.serialize(quads, format=rdf_format, prefixes=PREFIXES) if rdf_format != ox.RdfFormat.N_QUADS \
@@ -359,6 +362,17 @@ def _to_nquads(ntriples: bytes, graph: str) -> Optional[bytes]:
 
 def _quad_key(q: ox.Quad) -> tuple:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
+def open_source(path: Path | str) -> GraphStore:
+    """A store folder opened for reading, or an RDF file (such as ``kg.ttl``) loaded into a
+    store in memory, its triples in the default graph."""
+    if Path(path).is_dir():
+        return GraphStore(path, read_only=True)
+    from .query import load_store
+    gs = GraphStore(None)
+    gs.ox = load_store(path)
+    return gs
 
 
 def open_store(path: Path | str, *, read_only: bool = False) -> GraphStore:
