@@ -35,7 +35,7 @@ def query(source, query, query_file, name, params, list_, fmt):
 
     \b
     Example: kg query outputs/kg.ttl 'SELECT ?u WHERE { ?u a fkg:PoliceUnit }'
-             kg query outputs/kg.ttl --name entity --param name=杭州市
+             kg query outputs/kg.ttl --name entity --param name=永康市公安局
              kg query --list
     (the prefixes fkg, fkgr, fkgc, fkgrule, rdf, rdfs, skos, xsd, owl, prov, dcterms
     and geo are predeclared).
