@@ -89,7 +89,7 @@ class _Lexicon:
         self.coref = [(r["id"], r["word"], r["gender"], int(r["window"])) for r in resources.table("coref_words")]
 
 
-@register("persons")
+@register("persons", requires=("Place", "PoliceUnit"), assigns=("PoliceOfficer", "Suspect", "Victim", "PersonRef"))
 def make_persons(resources):
     lex: Optional[_Lexicon] = None
 
@@ -271,7 +271,7 @@ def _find_xiao(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
 
 
 def _taken_spans(doc: Doc) -> list[tuple[int, int]]:
-    return [(m.start, m.end) for m in doc.mentions if m.label in ("Place", "PoliceUnit", "Organization")]
+    return [(m.start, m.end) for m in doc.mentions if m.label in ("Place", "PoliceUnit")]
 
 
 def _clean_spans(spans, names: dict[str, _Name], taken) -> list[tuple[int, int, str]]:
