@@ -42,6 +42,7 @@ def query(source, query, query_file, name, params, list_, fmt):
     """
     from ..errors import QueryError
     from ..query import format_result, load_store, named_queries, run, run_named, with_prefixes
+    from ..querylimits import call_with_stack   # pyoxigraph recurses on the stack: give it room
     if list_:
         click.echo(_listing(named_queries()))
         return
@@ -51,7 +52,7 @@ def query(source, query, query_file, name, params, list_, fmt):
         if query is not None or query_file is not None:
             raise QueryError("give either --name or a query, not both")
         values = _params(params)
-        result = run_named(load_store(source), name, values)
+        result = call_with_stack(run_named, load_store(source), name, values)
         click.echo(format_result(result, fmt))
         if not result.rows and result.boolean is None:
             given = ", ".join(f"{k}={v}" for k, v in values.items())
@@ -68,7 +69,7 @@ def query(source, query, query_file, name, params, list_, fmt):
     else:
         raise QueryError("give a query as an argument, with --file, or --name (kg query --list)")
     store = load_store(source)
-    result = run(store, with_prefixes(text))
+    result = call_with_stack(run, store, with_prefixes(text))
     click.echo(format_result(result, fmt))
     if not result.rows and result.boolean is None:
         click.echo(f"No answer: the query finds nothing in {source}", err=True)
