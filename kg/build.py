@@ -245,15 +245,17 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     current = {str(article_iri(a.id)): a for a in articles}
     todo = [a for g, a in current.items() if stored.get(g) != a.content_hash]
     unchanged = [g for g in current if stored.get(g) == current[g].content_hash]
-    for g in sorted(set(stored) - set(current)):
-        gs.remove_graph(g)
+    gone = sorted(gs.known_articles() - set(current))
+    gs.remove_articles(gone)
+    for g in gone:
         cache.drop(g)
-        report.removed.append(g)
+        if g in stored:
+            report.removed.append(g)
     gs.put_scheme(_scheme_ntriples())
     graph = _Graph(parts)
     for g in unchanged:      # their sections from the cache, else (and their triples) from the store
         section = cache.get(g, stored[g])
-        nt = gs.graphs_ntriples([g]) if full or section is None or parts.check or parts.view else b""
+        nt = gs.article_ntriples(g) if full or section is None or parts.check or parts.view else b""
         if section is None:
             section = article_section(g, nt)
             cache.put(g, stored[g], section)
