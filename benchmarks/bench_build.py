@@ -1,6 +1,6 @@
 """Build throughput against jieba on a generated corpus, peak memory, store size, and a profile.
 
-    .venv/bin/python benchmarks/bench_build.py [--mb 20] [--work /tmp/kg-bench]
+    .venv/bin/python benchmarks/bench_build.py [--mb 4] [--work /tmp/kg-bench] [--modes default,lean,store] [--jobs 1,2]
 """
 from __future__ import annotations
 
@@ -70,44 +70,57 @@ def again(args, corpus: Path, store: Path, validate: list[str]) -> None:
     print(f"store after optimize(): {dir_size(store) / 1e6:.0f} MB on disk")
 
 
+# the builds of issue #17's table: the flags of each, after `kg build CORPUS --out DIR --jobs N`
+MODES = {
+    "default": [],                                    # SHACL check and graph.html
+    "lean": ["--no-validate", "--no-html"],
+    "store": ["--store"],                             # the default build, kept in a store
+    "lean-store": ["--no-validate", "--no-html", "--store"],
+}
+
+
 def main() -> None:
     import os
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--mb", type=float, default=20.0)
+    ap.add_argument("--mb", type=float, default=4.0)
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-bench"))
     ap.add_argument("--no-profile", action="store_true")
-    ap.add_argument("--modes", default="plain,store",
-                    help="builds to measure: plain (kg.ttl only), store (--store DIR), comma-separated")
-    ap.add_argument("--validate", action="store_true", help="include the SHACL check (slow on large graphs)")
+    ap.add_argument("--modes", default="default,lean,store",
+                    help="builds to measure, comma-separated: " + ", ".join(MODES))
+    ap.add_argument("--jobs", default="1,2", help="numbers of worker processes, comma-separated")
     args = ap.parse_args()
     corpus = args.work / "corpus"
     files, nbytes = make_corpus(corpus, args.mb)
     mb = nbytes / 1e6
-    print(f"corpus: {len(files)} files, {mb:.1f} MB; load average {os.getloadavg()[0]:.1f}")
+    print(f"corpus: {len(files)} files, {mb:.1f} MB; load average before: {' '.join(map(str, os.getloadavg()))}")
     js, jbytes = jieba_speed(files)
     jieba_mbs = jbytes / 1e6 / js
     print(f"jieba.cut (accurate, 1 process): {js:.1f} s = {jieba_mbs:.2f} MB/s")
-    validate = [] if args.validate else ["--no-validate"]
-    for jobs in (1, 2):
+    rows = []
+    for jobs in map(int, args.jobs.split(",")):
         for mode in args.modes.split(","):
-            out, store = args.work / f"out{jobs}{mode}", args.work / f"store{jobs}"
+            out, store = args.work / f"out{jobs}{mode}", args.work / f"store{jobs}{mode}"
             shutil.rmtree(store, ignore_errors=True)
             shutil.rmtree(out, ignore_errors=True)
-            extra = ["--store", str(store)] if mode == "store" else []
-            secs, peak, log = run_measured([KG, "build", str(corpus), "--out", str(out), "--no-html", "--jobs", str(jobs),
-                                            *extra, *validate])
+            flags = [f if f != "--store" else f"--store={store}" for f in MODES[mode]]
+            secs, peak, log = run_measured([KG, "build", str(corpus), "--out", str(out), "--jobs", str(jobs), *flags])
             rate = mb / secs
-            where = f", store {dir_size(store) / 1e6:.0f} MB on disk" if mode == "store" else ""
-            print(f"kg build --jobs {jobs}{' --store' if mode == 'store' else ''}: {secs:.1f} s = {rate:.3f} MB/s, "
-                  f"ratio to jieba {rate / jieba_mbs:.3f}, peak memory {peak / 2**20:.0f} MiB{where}, "
-                  f"kg.ttl {(out / 'kg.ttl').stat().st_size / 1e6:.0f} MB")
-            # phases: extract = extraction, triples and each article's sorted Turtle section (in the
-            # workers with --jobs 2, the parent waiting; with --store the store is written meanwhile
-            # on a thread), load = waiting for the store after the last article, write = the shared
-            # triples sorted and kg.ttl written
+            where = f", store {dir_size(store) / 1e6:.0f} MB on disk" if "store" in mode else ""
+            rows.append((mode, jobs, secs, rate / jieba_mbs, peak))
+            print(f"kg build {' '.join(MODES[mode])} --jobs {jobs}: {secs:.1f} s, ratio to jieba {rate / jieba_mbs:.3f}, "
+                  f"peak memory {peak / 2**20:.0f} MiB{where}")
+            # phases: read; extract = extraction, triples, each article's sorted Turtle section, its
+            # SHACL check and its part of the view (in the workers with --jobs 2, the parent waiting;
+            # with --store the store written meanwhile on a thread); load = waiting for the store;
+            # validate = the pass over shared nodes; write = kg.ttl; html = the page from the view
             print("   " + " / ".join(line for line in log.splitlines() if line.startswith(("Time:", "Triples:"))))
             if jobs == 1 and mode == "store":
-                again(args, corpus, store, validate)
+                again(args, corpus, store, [])
+    print(f"load average after: {' '.join(map(str, os.getloadavg()))}")
+    by = {(m, j): (secs, ratio) for m, j, secs, ratio, _ in rows}
+    for jobs in map(int, args.jobs.split(",")):
+        if ("store", jobs) in by and ("default", jobs) in by:
+            print(f"--store / default, --jobs {jobs}: {by[('default', jobs)][0] / by[('store', jobs)][0]:.2f} of the speed")
     if not args.no_profile:
         print("\nprofile of one process extracting 40 articles:\n" + profile_extraction(files))
 

@@ -1,7 +1,10 @@
 """p50/p95 latency of every named query (kg/queries/*.rq) on a synthetic graph of ~1 M triples.
 
     .venv/bin/python benchmarks/bench_queries.py [--triples 1000000] [--runs 20] [--work /tmp/kg-bench]
-        [--reuse] [--only NAME ...]
+        [--reuse] [--only NAME ...] [--before REF]
+
+--before REF also times the named queries of git revision REF (bound by pyoxigraph
+substitutions, as they were then), each right after its current version, on the same store.
 """
 from __future__ import annotations
 
@@ -54,6 +57,7 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true",
                     help="query the store a previous run left in --work instead of generating it again")
     ap.add_argument("--only", nargs="+", metavar="NAME", help="run only these named queries")
+    ap.add_argument("--before", metavar="REF", help="also time the named queries of this git revision")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     store_dir = args.work / f"synthetic-store-{args.triples}"
@@ -73,8 +77,14 @@ def main() -> None:
                 calls.append((name, {"name": hub}))
     print(f"load average {load_average()}")
     print(f"\n{'query':28s} {'rows':>6s} {'cold':>9s} {'p50':>9s} {'p95':>9s}")
-    for name, params in calls:
-        times, rows = time_query(str(store_dir), name, params, args.runs, args.budget)
+    old = old_queries(args.before) if args.before else {}
+    runs = [(name, params, None) for name, params in calls]
+    if old:
+        runs = [r for name, params in calls for r in ((name, params, None), (name, params, old.get(name)))]
+    for name, params, text in runs:
+        if text is not None:
+            name = f"  {args.before[:7]}"
+        times, rows = time_query(str(store_dir), name, params, args.runs, args.budget, text)
         if not times:
             print(f"{name:28s} stopped after {args.budget:.0f} s without an answer")
             continue
@@ -100,13 +110,41 @@ def make_store(nq: Path, store_dir: Path, min_triples: int) -> None:
     del store
 
 
-def _child(store_dir: str, name: str, params: dict, runs: int, out) -> None:
+def old_queries(ref: str) -> dict[str, str]:
+    """The text of each named query at git revision ``ref``, by name."""
+    import re
+    import subprocess
+    root = Path(__file__).resolve().parent.parent
+    names = subprocess.run(["git", "ls-tree", "--name-only", ref, "kg/queries/"], cwd=root, capture_output=True,
+                           text=True, check=True).stdout.split()
+    out = {}
+    for path in names:
+        if path.endswith(".rq"):
+            text = subprocess.run(["git", "show", f"{ref}:{path}"], cwd=root, capture_output=True, text=True,
+                                  check=True).stdout
+            out[re.search(r"#\s*name:\s*(\S+)", text).group(1)] = text
+    return out
+
+
+def _run_old(store, text: str, params: dict):
+    """A query of an older revision, as kg.query.run_named ran it then: parameters as
+    pyoxigraph substitutions, the final ORDER BY applied in Python."""
+    from kg.query import _cells, order_rows, split_order, with_prefixes
+    body, keys = split_order(with_prefixes(text))
+    subs = {ox.Variable(k): ox.Literal(v) for k, v in params.items()}
+    res = store.query(body, substitutions=subs or None, use_default_graph_as_union=True)
+    variables, cells = _cells(res)
+    order_rows(variables, cells, keys)
+    return cells
+
+
+def _child(store_dir: str, name: str, params: dict, runs: int, out, text=None) -> None:
     from kg.query import run_named
     store = ox.Store.read_only(store_dir)
     spent = 0.0
     for i in range(runs + 1):
         t = time.perf_counter()
-        res = run_named(store, name, params)
+        res = run_named(store, name, params) if text is None else type("R", (), {"rows": _run_old(store, text, params)})
         ms = (time.perf_counter() - t) * 1000
         spent += ms
         out.put((ms, len(res.rows)))
@@ -115,13 +153,14 @@ def _child(store_dir: str, name: str, params: dict, runs: int, out) -> None:
     out.put(None)
 
 
-def time_query(store_dir: str, name: str, params: dict, runs: int, budget: float) -> tuple[list[float], int]:
+def time_query(store_dir: str, name: str, params: dict, runs: int, budget: float,
+               text=None) -> tuple[list[float], int]:
     """Latencies (ms; the first is the cold run) of one named query, in a child process that is
     killed after ``budget`` seconds."""
     import multiprocessing
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(store_dir, name, params, runs, out))
+    proc = ctx.Process(target=_child, args=(store_dir, name, params, runs, out, text))
     proc.start()
     times, rows, deadline = [], 0, time.monotonic() + budget
     while True:

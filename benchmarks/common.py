@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "seeds", ROOT.parent / "shared" / "corpus" / "dev" / "articles"]
+SOURCES = [ROOT / "seeds", ROOT.parent / "shared" / "corpus" / "dev" / "articles",
+           ROOT.parent / "shared" / "corpus" / "train" / "articles"]
 KG = str(Path(sys.executable).with_name("kg"))
 
 
@@ -21,7 +22,7 @@ def source_files() -> list[Path]:
 
 
 def make_corpus(folder: Path, megabytes: float) -> tuple[list[Path], int]:
-    """Copies of the seed and dev articles under varied names until ``megabytes`` MB; (files, bytes)."""
+    """Copies of the seed, dev and train articles under varied names until ``megabytes`` MB; (files, bytes)."""
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)

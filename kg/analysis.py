@@ -167,11 +167,44 @@ _READ = frozenset([v for k, v in _S.items() if k != "article"] + list(_REL_STR))
 
 def read_view(triples: Iterable[tuple]) -> KGView:
     """Entities, cases, their relations and the evidence sentence of each relation."""
+    return view_from_parts([view_parts(triples)])
+
+
+# the predicates read only for the evidence of edges: an assertion, its sentence and their
+# article belong to one article, so the evidence is found article by article
+_EVIDENCE_READ = frozenset(_S[k] for k in ("subject", "predicate", "object", "text", "sentence", "start", "end",
+                                           "in_article"))
+
+
+def view_parts(triples: Iterable[tuple]) -> tuple[dict, list, list, list]:
+    """What :func:`view_from_parts` needs of ``triples`` (one article's, or the whole graph's):
+    the node and relation pairs as strings by predicate, and the evidence of the relations
+    (their sentence texts, their spans, the sentences). Parts of several articles combine into
+    the view of their union."""
     by_p: dict[str, list[tuple[str, str]]] = {p: [] for p in _READ}
     for s, p, o in triples:
         pairs = by_p.get(str(p))
         if pairs is not None:
             pairs.append((str(s), str(o)))
+    evidence, spans, sentences = _evidence(by_p, dict(sorted(by_p[_S["file"]])))
+    return ({p: pairs for p, pairs in by_p.items() if p not in _EVIDENCE_READ and pairs},
+            sorted(evidence.items()), sorted(spans.items()), sorted(sentences.items()))
+
+
+def view_from_parts(parts: Iterable[tuple[dict, list, list, list]]) -> KGView:
+    """The view of the union of the graphs whose :func:`view_parts` are ``parts``."""
+    by_p: dict[str, list[tuple[str, str]]] = {p: [] for p in _READ}
+    texts: dict[tuple, set[str]] = defaultdict(set)
+    where: dict[tuple, set] = defaultdict(set)
+    sentences: dict = {}
+    for pairs, evidence, spans, sents in parts:
+        for p, so in pairs.items():
+            by_p[p].extend(so)
+        for spo, found in evidence:
+            texts[spo].update(found)
+        for spo, found in spans:
+            where[spo].update(found)
+        sentences.update(sents)
     rank = {t: i for i, t in enumerate(NODE_TYPES)}
     types: dict[str, str] = {}
     for s, o in by_p[_S["type"]]:
@@ -212,7 +245,9 @@ def read_view(triples: Iterable[tuple]) -> KGView:
         if o in _LEVELS and types.get(s) == "Place":
             nodes[s].level = _LEVELS[o]
     _kept(nodes, by_p, types)
-    evidence, spans, sentences = _evidence(by_p, dict(ordered("file")))
+    evidence = {k: sorted(v) for k, v in texts.items()}
+    spans = {k: sorted(v, key=lambda x: (x[0], x[1] or 0, x[2] or 0)) for k, v in where.items()}
+    sentences = dict(sorted(sentences.items()))
     edges = sorted({Edge(s, rel, o, tuple(evidence.get((s, p, o), ())), tuple(spans.get((s, p, o), ())))
                     for p, rel in _REL_STR.items() for s, o in by_p[p] if s in types and o in types},
                    key=lambda e: (e.source, e.relation, e.target))

@@ -9,7 +9,7 @@ import os
 import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -121,13 +121,17 @@ def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = Tru
     if not articles:             # nothing read: nothing changes, neither the store nor the outputs
         report.seconds = time.perf_counter() - t0
         return report
-    full = validate or html      # the SHACL check and the HTML need every triple in this process
+    # The SHACL check runs in parts (each article's own nodes where it is extracted, then the
+    # shared nodes, kg.checksplit) unless the shapes need the whole graph here; the HTML is
+    # made from the articles' parts of its view.
+    parts = _Parts(check=validate and _split_check(), view=html)
+    full = validate and not parts.check
     if store is not None:
         present = {article_id(f.key) for f in scan.files}     # found, whether or not they could be read
-        graph = _in_store(articles, store, report, pipeline, jobs, scheduler, progress, full,
+        graph = _in_store(articles, store, report, pipeline, jobs, scheduler, progress, full, parts,
                           present if prune else None, " ".join(map(str, inputs)), confirm_prune)
     else:
-        graph = _collect(articles, report, pipeline, jobs, scheduler, progress, full)
+        graph = _collect(articles, report, pipeline, jobs, scheduler, progress, full, parts)
     # "extract": running (or waiting for) the extraction, the store written meanwhile on its own
     # thread; "load": waiting for that thread to finish after the last article
     report.phases["extract"] = time.perf_counter() - t0 - report.phases["read"] - report.phases.get("load", 0.0)
@@ -159,12 +163,26 @@ def _scheme_triples() -> set[tuple]:
     return scheme_triples()
 
 
+@dataclass(frozen=True)
+class _Parts:
+    """What each article's worker adds to its section: its SHACL check, its part of the view."""
+
+    check: bool = False
+    view: bool = False
+
+
+def _split_check() -> bool:
+    from .checksplit import checker
+    return checker().ok
+
+
 def _extract(articles: Sequence[Article], report: BuildReport, pipeline: Optional[Pipeline], jobs: int,
-             scheduler: Optional[str], progress: Optional[Progress], full: bool):
+             scheduler: Optional[str], progress: Optional[Progress], full: bool, parts: _Parts = _Parts()):
     """Outcomes of the articles that could be extracted; failures go into ``report.skipped``."""
     from .parallel import extract
     total = len(articles)
-    for n, outcome in enumerate(extract(articles, pipeline=pipeline, jobs=jobs, scheduler=scheduler, full=full)):
+    for n, outcome in enumerate(extract(articles, pipeline=pipeline, jobs=jobs, scheduler=scheduler, full=full,
+                                        check=parts.check, view=parts.view)):
         if progress:
             progress(n, total, outcome.path)
         if outcome.retried and outcome.error is None:
@@ -182,23 +200,33 @@ def _extract(articles: Sequence[Article], report: BuildReport, pipeline: Optiona
 
 @dataclass
 class _Graph:
-    """What the outputs are made of: every article's section of kg.ttl, and (when the SHACL
-    check or the HTML needs the whole graph) every article's N-Triples."""
+    """What the outputs are made of: every article's section of kg.ttl, its SHACL check and
+    its part of the explorer's view when asked for, and (when the SHACL check needs the whole
+    graph) every article's N-Triples."""
 
+    parts: _Parts = _Parts()
     sections: list = field(default_factory=list)       # kg.sections.Section
     ntriples: list[bytes] = field(default_factory=list)
+    checks: list = field(default_factory=list)         # kg.checksplit.ArticleCheck, by section
+    check_lines: set = field(default_factory=set)      # their lines for the shared pass, each once
+    views: list = field(default_factory=list)          # kg.analysis.view_parts of each article
 
-    def add(self, section, ntriples: bytes) -> None:
+    def add(self, section, ntriples: bytes, check=None, view=None) -> None:
         self.sections.append(section)
         if ntriples:
             self.ntriples.append(ntriples)
+        if self.parts.check:     # articles repeat the lines of the shared nodes they name
+            self.check_lines.update(check.lines.split(b"\n"))
+            self.checks.append(replace(check, lines=b""))
+        if self.parts.view:
+            self.views.append(view)
 
 
 def _collect(articles: Sequence[Article], report: BuildReport, pipeline: Optional[Pipeline], jobs: int,
-             scheduler: Optional[str], progress: Optional[Progress], full: bool) -> _Graph:
-    graph = _Graph()
-    for o in _extract(articles, report, pipeline, jobs, scheduler, progress, full):
-        graph.add(o.section, o.ntriples)
+             scheduler: Optional[str], progress: Optional[Progress], full: bool, parts: _Parts = _Parts()) -> _Graph:
+    graph = _Graph(parts)
+    for o in _extract(articles, report, pipeline, jobs, scheduler, progress, full, parts):
+        graph.add(o.section, o.ntriples, o.check, o.view)
     return graph
 
 
@@ -235,12 +263,13 @@ def _load_batch(gs, batch: list) -> list[Optional[str]]:
 
 
 def _in_store(articles: Sequence[Article], store: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
-              jobs: int, scheduler: Optional[str], progress: Optional[Progress], full: bool,
+              jobs: int, scheduler: Optional[str], progress: Optional[Progress], full: bool, parts: "_Parts",
               prune: Optional[set[str]], inputs: str,
               confirm_prune: Optional[Callable[[int, int], bool]] = None) -> "_Graph":
     """:func:`_build_store`, its faults (a full disk, a damaged store) named with what to do."""
     try:
-        return _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full, prune, confirm_prune)
+        return _build_store(articles, store, report, pipeline, jobs, scheduler, progress, full, parts, prune,
+                            confirm_prune)
     except StoreError as e:     # opening it: name the inputs in the command that rebuilds it
         if e.hint and "INPUTS" in e.hint:
             e.hint = e.hint.replace("INPUTS", inputs)
@@ -260,8 +289,9 @@ def _check_store_changes(gs, fingerprint: str, current: dict, present: set[str],
     """Stop before anything is changed when a build would lose articles it cannot extract again
     (after a change of code), or when ``prune`` would remove more than :data:`PRUNE_ASK` of the
     store's articles and ``confirm_prune(to remove, stored)`` says no."""
+    from .store import LAYOUT
     stored = gs.article_hashes()
-    if gs.fingerprint() not in (None, fingerprint):
+    if stored and (gs.fingerprint() != fingerprint or gs._meta().get("layout") != LAYOUT):   # all would go
         others = sorted(g for g in stored if g not in current and (not prune or g in present))
         if others:        # they would have to be extracted again, from files not given or not readable
             raise StoreError(f"the store was built by another version of the extraction and holds "
@@ -284,13 +314,14 @@ PRUNE_ASK = 0.05
 
 def _build_store(articles: Sequence[Article], path: Path | str, report: BuildReport, pipeline: Optional[Pipeline],
                  jobs: int, scheduler: Optional[str], progress: Optional[Progress], full: bool,
-                 prune: Optional[set[str]] = None,
+                 parts: _Parts = _Parts(), prune: Optional[set[str]] = None,
                  confirm_prune: Optional[Callable[[int, int], bool]] = None) -> _Graph:
     """Bring the store up to date with ``articles``; the sections (and N-Triples when
     ``full``) of every article of the store: extracted ones as their workers wrote them,
     unchanged ones (and those kept) from the store. With ``prune`` (the ids of every input
     file found, read or not), the articles whose files are gone are removed."""
     from .extract import DEFAULT_PIPELINE
+    from .parallel import article_parts
     from .rdf import article_iri
     from .sections import SectionCache, article_section
     from .store import SECTIONS_FOLDER, GraphStore
@@ -305,23 +336,25 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     stored = gs.article_hashes()
     todo = [a for g, a in current.items() if stored.get(g) != a.content_hash]
     unchanged = [g for g in current if stored.get(g) == current[g].content_hash]
-    for g in sorted(set(stored) - set(current)):
-        if prune is not None and g not in present:
-            gs.remove_graph(g)
-            cache.drop(g)
+    # without --prune nothing goes: articles whose files are not among the inputs are kept
+    gone = sorted(g for g in gs.known_articles() - set(current) if prune is not None and g not in present)
+    gs.remove_articles(gone)
+    for g in gone:
+        cache.drop(g)
+        if g in stored:
             report.removed.append(g)
-        else:
-            unchanged.append(g)
-            report.kept.append(g)
+    for g in sorted(set(stored) - set(current) - set(gone)):
+        unchanged.append(g)
+        report.kept.append(g)
     gs.put_scheme(_scheme_ntriples())
-    graph = _Graph()
+    graph = _Graph(parts)
     for g in unchanged:      # their sections from the cache, else (and their triples) from the store
         section = cache.get(g, stored[g])
-        nt = gs.graphs_ntriples([g]) if full or section is None else b""
+        nt = gs.article_ntriples(g) if full or section is None or parts.check or parts.view else b""
         if section is None:
             section = article_section(g, nt)
             cache.put(g, stored[g], section)
-        graph.add(section, nt if full else b"")
+        graph.add(section, nt if full else b"", *article_parts(g, nt, parts.check, parts.view))
     # The store is written on a thread of its own: pyoxigraph releases the GIL while it loads,
     # so storing one batch overlaps extracting the next (on another core). Batches are stored
     # in order; their results are read back in order as they finish (freeing their N-Triples).
@@ -339,10 +372,10 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
                     continue
                 (report.updated if g in stored else report.added).append(g)
                 cache.put(g, current[g].content_hash, outcome.section)
-                graph.add(outcome.section, outcome.ntriples if full else b"")
+                graph.add(outcome.section, outcome.ntriples if full else b"", outcome.check, outcome.view)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store") as writer:
-        for batch in _store_batches(_extract(todo, report, pipeline, jobs, scheduler, progress, True)):
+        for batch in _store_batches(_extract(todo, report, pipeline, jobs, scheduler, progress, True, parts)):
             pending.append((batch, writer.submit(_load_batch, gs, batch)))
             settle(wait=False)
         t = time.perf_counter()
@@ -353,6 +386,17 @@ def _build_store(articles: Sequence[Article], path: Path | str, report: BuildRep
     gs.flush()
     report.store = str(path)
     return graph
+
+
+def _check_parts(graph: _Graph) -> list:
+    """The violations of the whole graph from the articles' checks (kg.checksplit)."""
+    from .checksplit import checker, section_triples
+    from .validate import _order
+    sections = graph.sections
+    lines = b"\n".join(graph.check_lines) + b"\n"
+    graph.check_lines.clear()
+    return sorted(checker().shared(graph.checks, [s.article for s in sections],
+                                   lambda i: section_triples(sections[i].turtle), lines), key=_order)
 
 
 def summarize(types: bytes, report: BuildReport) -> None:
@@ -379,22 +423,25 @@ def summarize(types: bytes, report: BuildReport) -> None:
 
 
 def _write_outputs(graph: _Graph, out: Path, report: BuildReport, html: bool, validate: bool = True) -> None:
-    """kg.ttl (:func:`kg.sections.write_turtle`), the SHACL check and graph.html (these two on
-    rdflib triples, parsed only when asked for)."""
+    """kg.ttl (:func:`kg.sections.write_turtle`), the SHACL check (in parts, or on the whole
+    graph parsed into rdflib terms when the shapes need it) and graph.html (from the view)."""
     from .sections import write_turtle
     from .serialize import parse_ntriples
     summarize(b"".join(s.types for s in graph.sections), report)
     scheme = _scheme_ntriples()
-    triples = None
-    if validate or html:
+    if validate and graph.parts.check:
+        t = time.perf_counter()
+        report.violations = _check_parts(graph)
+        report.phases["validate"] = time.perf_counter() - t
+    elif validate:
         t = time.perf_counter()
         triples = parse_ntriples(b"".join([scheme, *graph.ntriples]))
         graph.ntriples.clear()
         report.phases["parse"] = time.perf_counter() - t
-    if validate:
         t = time.perf_counter()
         from .validate import validate as shacl_validate
         report.violations = shacl_validate(triples)
+        del triples
         report.phases["validate"] = time.perf_counter() - t
     t = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
@@ -407,8 +454,11 @@ def _write_outputs(graph: _Graph, out: Path, report: BuildReport, html: bool, va
         report.phases["write"] = time.perf_counter() - t
         if html:
             t = time.perf_counter()
+            from .analysis import view_from_parts, view_parts
             from .viz import write_html
-            write_html(triples, tmps[1])
+            view = view_from_parts([view_parts(_scheme_triples()), *graph.views])
+            graph.views.clear()
+            write_html(view, tmps[1])
             report.phases["html"] = time.perf_counter() - t
     report.outputs.extend(str(out / n) for n in names)
     if not html and (out / OUTPUT_NAMES[1]).exists():

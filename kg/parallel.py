@@ -30,6 +30,7 @@ from .model import Article
 from .pipeline import Pipeline, Resources
 
 if TYPE_CHECKING:
+    from .checksplit import ArticleCheck
     from .sections import Section
 
 # One pipeline per worker process, keyed by the extractor names; filled lazily by the first
@@ -48,6 +49,8 @@ class Outcome:
     ntriples: bytes = b""     # every triple of the article (when extracted with full=True)
     timings: tuple = ()       # (extractor, seconds) pairs
     error: Optional[str] = None
+    check: Optional["ArticleCheck"] = None   # the SHACL check of its own nodes (when asked for)
+    view: Optional[tuple] = None             # its part of the explorer's view (kg.analysis.view_parts)
     retried: bool = False     # its worker process died, and it was extracted again in a fresh one
 
     @property
@@ -57,15 +60,19 @@ class Outcome:
         return parse_ntriples(self.ntriples) if self.ntriples else set()
 
 
-def process_article(article: Article, pipeline: Pipeline, full: bool = True) -> Outcome:
+def process_article(article: Article, pipeline: Pipeline, full: bool = True,
+                    check: bool = False, view: bool = False) -> Outcome:
     """Extract one article and write its section of ``kg.ttl`` (and keep its N-Triples when
-    ``full``); any failure becomes ``Outcome.error``."""
+    ``full``, check its own nodes when ``check``, make its part of the explorer's view when
+    ``view``); any failure becomes ``Outcome.error``."""
     from .rdf import article_iri, article_ntriples
     from .sections import article_section
     try:
         result = pipeline(article)
         ntriples, special_from = article_ntriples(result, pipeline.resources)
-        section = article_section(str(article_iri(article.id)), ntriples, special_from)
+        iri = str(article_iri(article.id))
+        section = article_section(iri, ntriples, special_from)
+        checked, part = article_parts(iri, ntriples, check, view)
     except KGError as e:
         return Outcome(article.path, article.id, error=e.message)
     except MemoryError:
@@ -75,7 +82,24 @@ def process_article(article: Article, pipeline: Pipeline, full: bool = True) -> 
                        error=f"internal error while extracting ({type(e).__name__}: {e}); "
                              "please report it with this file")
     return Outcome(article.path, article.id, section=section, ntriples=ntriples if full else b"",
-                   timings=tuple(result.timings))
+                   timings=tuple(result.timings), check=checked, view=part)
+
+
+def article_parts(iri: str, ntriples: bytes, check: bool, view: bool) -> tuple:
+    """The SHACL check of the article's own nodes and its part of the explorer's view, each
+    when asked for (None otherwise)."""
+    if not (check or view):
+        return None, None
+    from .serialize import parse_ntriples
+    triples = parse_ntriples(ntriples)
+    checked = part = None
+    if check:
+        from .checksplit import checker
+        checked = checker().article(iri, triples, ntriples)
+    if view:
+        from .analysis import view_parts
+        part = view_parts(triples)
+    return checked, part
 
 
 def worker_pipeline(names: Optional[tuple[str, ...]]) -> Pipeline:
@@ -86,17 +110,19 @@ def worker_pipeline(names: Optional[tuple[str, ...]]) -> Pipeline:
     return _WORKER_PIPELINES[key]
 
 
-def _work(article: Article, names: Optional[tuple[str, ...]], full: bool = True) -> Outcome:
-    return process_article(article, worker_pipeline(names), full)
+def _work(article: Article, names: Optional[tuple[str, ...]], full: bool = True, check: bool = False,
+          view: bool = False) -> Outcome:
+    return process_article(article, worker_pipeline(names), full, check, view)
 
 
-def run_serial(articles: Sequence[Article], pipeline: Pipeline, full: bool = True) -> Iterator[Outcome]:
+def run_serial(articles: Sequence[Article], pipeline: Pipeline, full: bool = True, check: bool = False,
+               view: bool = False) -> Iterator[Outcome]:
     for a in articles:
-        yield process_article(a, pipeline, full)
+        yield process_article(a, pipeline, full, check, view)
 
 
-def run_processes(articles: Sequence[Article], jobs: int,
-                  names: Optional[tuple[str, ...]] = None, full: bool = True) -> Iterator[Outcome]:
+def run_processes(articles: Sequence[Article], jobs: int, names: Optional[tuple[str, ...]] = None,
+                  full: bool = True, check: bool = False, view: bool = False) -> Iterator[Outcome]:
     """Extract with ``jobs`` worker processes; outcomes come back in input order.
 
     A worker that dies (killed, out of memory, a crash in a library) breaks the pool. The
@@ -128,7 +154,7 @@ def run_processes(articles: Sequence[Article], jobs: int,
             for i in todo:
                 try:
                     futures.append((i, pool.submit(_work_at, i, pickle.dumps(articles[i], pickle.HIGHEST_PROTOCOL),
-                                                   names, full)))
+                                                   names, full, check, view)))
                 except BrokenProcessPool:
                     broken.append(i)
             for i, f in futures:
@@ -147,7 +173,7 @@ def run_processes(articles: Sequence[Article], jobs: int,
                                   "extracting anything (out of memory?); run with --jobs 1")
             todo = []
         for i in suspects:
-            done[i] = replace(_alone(ctx, articles[i], names, full), retried=True)
+            done[i] = replace(_alone(ctx, articles[i], names, full, check, view), retried=True)
         yield from ready()
     yield from ready()
 
@@ -161,26 +187,28 @@ def _start_worker(names: Optional[tuple[str, ...]], started) -> None:
     worker_pipeline(names)
 
 
-def _work_at(i: int, article: bytes, names: Optional[tuple[str, ...]], full: bool) -> Outcome:
+def _work_at(i: int, article: bytes, names: Optional[tuple[str, ...]], full: bool, check: bool = False,
+             view: bool = False) -> Outcome:
     """Extract the pickled ``article``, flagged as taken first (its unpickling may be what kills)."""
     if _STARTED is not None:
         _STARTED[i] = 1
-    return _work(pickle.loads(article), names, full)
+    return _work(pickle.loads(article), names, full, check, view)
 
 
-def _alone(ctx, article: Article, names: Optional[tuple[str, ...]], full: bool) -> Outcome:
+def _alone(ctx, article: Article, names: Optional[tuple[str, ...]], full: bool, check: bool = False,
+           view: bool = False) -> Outcome:
     """``article`` extracted again in a process of its own; an error outcome if that dies too."""
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=worker_pipeline, initargs=(names,)) as pool:
         try:
-            return pool.submit(_work, article, names, full).result()
+            return pool.submit(_work, article, names, full, check, view).result()
         except BrokenProcessPool:
             return Outcome(article.path, article.id,
                            error="the worker process died while extracting it, twice (out of memory, or a "
                                  "crash in a library); skipped")
 
 
-def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0,
-             names: Optional[tuple[str, ...]] = None, full: bool = True) -> Iterator[Outcome]:
+def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0, names: Optional[tuple[str, ...]] = None,
+             full: bool = True, check: bool = False, view: bool = False) -> Iterator[Outcome]:
     """Extract on a Dask cluster: ``tcp://HOST:PORT`` of a running scheduler, or ``local``
     for a :class:`LocalCluster` of ``jobs`` worker processes (all cores when 0)."""
     try:
@@ -199,7 +227,7 @@ def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0,
         raise KGError(f"cannot reach the Dask scheduler {scheduler}: {e}",
                       hint="start one with `dask scheduler` and `dask worker`, or use --scheduler local") from None
     try:
-        futures = client.map(_work, list(articles), names=names, full=full, pure=False)
+        futures = client.map(_work, list(articles), names=names, full=full, check=check, view=view, pure=False)
         for a, f in zip(articles, futures):
             try:
                 yield f.result()
@@ -212,14 +240,16 @@ def run_dask(articles: Sequence[Article], scheduler: str, jobs: int = 0,
 
 
 def extract(articles: Sequence[Article], *, pipeline: Optional[Pipeline] = None, jobs: int = 1,
-            scheduler: Optional[str] = None, full: bool = True) -> Iterator[Outcome]:
+            scheduler: Optional[str] = None, full: bool = True, check: bool = False,
+            view: bool = False) -> Iterator[Outcome]:
     """Outcomes of ``articles`` in input order, serially, with ``jobs`` processes or on Dask;
-    ``full=False`` leaves out each article's N-Triples (its section is always there)."""
+    ``full=False`` leaves out each article's N-Triples (its section is always there);
+    ``check`` and ``view`` add its SHACL check and its part of the explorer's view."""
     names = pipeline.names if pipeline is not None else None
     if not articles:
         return iter(())
     if scheduler:
-        return run_dask(articles, scheduler, jobs if jobs > 1 else 0, names, full)
+        return run_dask(articles, scheduler, jobs if jobs > 1 else 0, names, full, check, view)
     if jobs > 1 and len(articles) > 1:
-        return run_processes(articles, min(jobs, len(articles)), names, full)
-    return run_serial(articles, pipeline or Pipeline.default(Resources()), full)
+        return run_processes(articles, min(jobs, len(articles)), names, full, check, view)
+    return run_serial(articles, pipeline or Pipeline.default(Resources()), full, check, view)

@@ -9,8 +9,8 @@ where it stopped. Article graphs removed from the store are deleted on the serve
 """
 from __future__ import annotations
 
-import base64
 import hashlib
+import html
 import json
 import re
 import time
@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from .errors import StoreError
-from .serialize import PREFIXES, atomic_path
+from .serialize import atomic_path
 from .store import ARTICLE_GRAPH_PREFIX
 
 Progress = Callable[[int, int, str], None]
@@ -62,43 +62,69 @@ def _graphs(source: Path, graph: Optional[str]) -> Iterator[tuple[Optional[str],
 
 
 def _body(triples: list) -> tuple[bytes, str]:
+    # Turtle with full IRIs and no prefixes: Virtuoso 7 keeps the backslash of an escaped
+    # character in a prefixed name (fkgr:unit\/…) as part of the IRI
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE)
     return data, hashlib.sha256(data).hexdigest()
 
 
 class GraphStoreClient:
-    """PUT and DELETE of graphs on a Graph Store Protocol endpoint (``…/store`` for Oxigraph)."""
+    """PUT and DELETE of graphs on a Graph Store Protocol endpoint (``…/store`` for Oxigraph,
+    ``…/sparql-graph-crud-auth`` for Virtuoso). With a user name, it answers the server's
+    challenge with HTTP Digest or Basic authentication, whichever the server asks for
+    (Virtuoso's authenticated endpoint asks for Digest)."""
 
     def __init__(self, endpoint: str, user: Optional[str] = None, password: Optional[str] = None,
                  timeout: float = 120.0):
         self.endpoint, self.timeout = endpoint.rstrip("?"), timeout
-        self.headers = {}
+        handlers = []
         if user is not None:
-            token = base64.b64encode(f"{user}:{password or ''}".encode("utf-8")).decode("ascii")
-            self.headers["Authorization"] = f"Basic {token}"
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, self.endpoint, user, password or "")
+            handlers = [urllib.request.HTTPDigestAuthHandler(passwords),
+                        urllib.request.HTTPBasicAuthHandler(passwords)]
+        self.opener = urllib.request.build_opener(*handlers)
 
     def _url(self, graph: Optional[str]) -> str:
         sep = "&" if "?" in self.endpoint else "?"
         return f"{self.endpoint}{sep}default" if graph is None else f"{self.endpoint}{sep}graph={quote(graph, safe='')}"
 
     def request(self, method: str, graph: Optional[str], body: Optional[bytes] = None) -> int:
-        headers = dict(self.headers)
-        if body is not None:
-            headers["Content-Type"] = "text/turtle; charset=utf-8"
+        headers = {"Content-Type": "text/turtle; charset=utf-8"} if body is not None else {}
         req = urllib.request.Request(self._url(graph), data=body, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+            with self.opener.open(req, timeout=self.timeout) as resp:
                 return resp.status
         except urllib.error.HTTPError as e:
             if method == "DELETE" and e.code == 404:
                 return e.code
-            detail = " ".join(e.read(300).decode("utf-8", "replace").split())
-            hint = "check --user/--password" if e.code in (401, 403) else "is it a Graph Store Protocol endpoint?"
-            raise StoreError(f"{method} {graph or 'default graph'} failed: HTTP {e.code} {detail}",
-                             path=self.endpoint, hint=hint) from None
-        except (urllib.error.URLError, OSError) as e:
+            message = server_message(e)
+            raise StoreError(f"{method} of {graph or 'the default graph'} refused: HTTP {e.code} {e.reason}"
+                             + (f": {message}" if message else ""), path=self.endpoint,
+                             hint=_HINTS.get(e.code, "is it a Graph Store Protocol endpoint?")) from None
+        except (urllib.error.URLError, OSError, ValueError) as e:
             raise StoreError(f"cannot reach the endpoint: {getattr(e, 'reason', e)}", path=self.endpoint) from None
+
+
+_HINTS = {401: "check --user and --password",
+          403: "the user may not write graphs there: on Virtuoso, grant it SPARQL_UPDATE",
+          404: "check the endpoint URL: Oxigraph's is …/store, Virtuoso's …/sparql-graph-crud-auth",
+          405: "the endpoint does not accept writes: is it read-only?"}
+
+
+def server_message(error: urllib.error.HTTPError, limit: int = 200) -> str:
+    """The text of an error response on one line: an HTML page's title and text without
+    markup, cut at ``limit`` characters."""
+    try:
+        raw = error.read(20_000).decode("utf-8", "replace")
+    except OSError:
+        return ""
+    if re.search(r"<(html|body|head|title|h1|p)\b", raw, re.IGNORECASE):
+        raw = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", raw)
+        raw = html.unescape(re.sub(r"(?s)<[^>]*>", " ", raw))
+    text = " ".join(raw.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _load_state(path: Path) -> dict:

@@ -174,14 +174,17 @@ def with_prefixes(query: str) -> str:
 #   # name: cases-by-crime-type
 #   # description: one line
 #   # param: crime string (optional) only this crime type
-# Parameters are bound as RDF terms through pyoxigraph's substitutions, never pasted into
-# the text. pyoxigraph substitutes only variables of the SELECT projection and not inside
-# sub-queries, and BOUND() does not see a substituted value: so a query projects its
-# parameters (run_named drops those columns again) and tests an optional one with
-# COALESCE(... ?param ..., true).
+#   # values: crime from SELECT ?v WHERE { ?c skos:prefLabel ?v }     (or: # values: level a b c)
+# It is standard SPARQL 1.1 that runs as it is on any store, with its parameters unbound. A
+# parameter is used through slots "VALUES ?crime { UNDEF }" in the query (in every group
+# that needs it, sub-queries included); binding a value puts the RDF term, written as
+# pyoxigraph writes it (quotes and backslashes escaped), in place of UNDEF. The same text
+# then runs on pyoxigraph, rdflib, kg serve, Virtuoso or any other SPARQL 1.1 engine. A
+# "values" line lists the values a parameter may take, or the query (one variable) that
+# finds them in the graph; any other value is an error that lists them.
 
 PARAM_TYPES = ("string", "integer", "decimal", "date", "iri")
-_HEADER = re.compile(r"^#\s*(name|description|param):\s*(.*?)\s*$")
+_HEADER = re.compile(r"^#\s*(name|description|param|values):\s*(.*?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -202,12 +205,18 @@ class NamedQuery:
     params: tuple[Param, ...]
     text: str
     path: str
+    choices: tuple[tuple[str, str], ...] = ()   # (parameter, "a b c" or "from SELECT …")
+
+
+def _slot(name: str) -> re.Pattern:
+    return re.compile(rf"VALUES\s+\?{re.escape(name)}\s*\{{\s*UNDEF\s*\}}", re.IGNORECASE)
 
 
 def parse_named(text: str, path: str = "<query>") -> NamedQuery:
     """A named query from the text of a .rq file with its header comments."""
     name = description = None
     params: list[Param] = []
+    choices: list[tuple[str, str]] = []
     for n, line in enumerate(text.splitlines(), 1):
         m = _HEADER.match(line.strip())
         if not m:
@@ -219,6 +228,9 @@ def parse_named(text: str, path: str = "<query>") -> NamedQuery:
             name = value
         elif key == "description":
             description = value
+        elif key == "values":
+            pname, _, rest = value.partition(" ")
+            choices.append((pname, rest.strip()))
         else:
             pname, _, rest = value.partition(" ")
             ptype, _, pdesc = rest.strip().partition(" ")
@@ -228,7 +240,14 @@ def parse_named(text: str, path: str = "<query>") -> NamedQuery:
             params.append(Param(pname, ptype, pdesc.strip()))
     if not name or not description:
         raise QueryError("a named query starts with '# name: …' and '# description: …' lines", path=path)
-    return NamedQuery(name, description, tuple(params), text, path)
+    for p in params:
+        if not _slot(p.name).search(text):
+            raise QueryError(f"parameter {p.name!r} is never used", path=path,
+                             hint=f"put 'VALUES ?{p.name} {{ UNDEF }}' where the query needs its value")
+    unknown = {c for c, _ in choices} - {p.name for p in params}
+    if unknown:
+        raise QueryError(f"'# values:' names no parameter of the query: {sorted(unknown)[0]!r}", path=path)
+    return NamedQuery(name, description, tuple(params), text, path, tuple(choices))
 
 
 def named_queries() -> dict[str, NamedQuery]:
@@ -277,15 +296,46 @@ def _term(param: Param, value: str, query: str):
     return ox.Literal(value.strip(), datatype=ox.NamedNode(xsd + param.type))
 
 
+def bind_text(query: NamedQuery, values: dict[str, str]) -> str:
+    """The text of ``query`` with each given parameter's term in its VALUES slots: standard
+    SPARQL 1.1 that any engine runs (parameters not given stay UNDEF)."""
+    text = query.text
+    for var, term in bind_params(query, values).items():
+        text = _slot(var.value).sub(lambda m, v=var.value, w=str(term): f"VALUES ?{v} {{ {w} }}", text)
+    return text
+
+
+def allowed_values(store: ox.Store, query: NamedQuery, param: str) -> Optional[list[str]]:
+    """The values ``param`` of ``query`` may take (from its '# values:' line), or None when any may."""
+    for name, spec in query.choices:
+        if name == param:
+            if spec.startswith("from "):
+                res = run(store, with_prefixes(spec[5:]))
+                return sorted({row[0] for row in res.rows if row and row[0] is not None})
+            return spec.split()
+    return None
+
+
+def check_values(store: ox.Store, query: NamedQuery, values: dict[str, str]) -> None:
+    """Refuse a parameter value that is not among those the query lists, naming them."""
+    for name, value in values.items():
+        allowed = allowed_values(store, query, name)
+        if allowed is not None and value not in allowed:
+            shown = "、".join(allowed[:40]) + (f" … ({len(allowed)} in all)" if len(allowed) > 40 else "")
+            raise QueryError(f"{name}={value!r} is not a value of query {query.name!r}",
+                             hint=f"use one of: {shown}" if allowed else "the graph has none")
+
+
 def run_named(store: ox.Store, name: str, params: Optional[dict[str, str]] = None) -> Result:
-    """Run a shipped named query with its parameters bound; the parameter columns that
-    binding needs are left out of the result. Its final ORDER BY is applied here (see
+    """Run a shipped named query with its parameters bound (:func:`bind_text`); a column of
+    the same name as a parameter is left out. Its final ORDER BY is applied here (see
     :func:`split_order`), unless the values cannot be ordered exactly as SPARQL orders them."""
     query = get_named(name)
-    bindings = bind_params(query, dict(params or {}))
-    text = with_prefixes(query.text)
+    params = dict(params or {})
+    text = with_prefixes(bind_text(query, params))
+    check_values(store, query, params)
     body, keys = split_order(text)
-    res = _execute(store, body, bindings)
+    res = _execute(store, body, None)
     hidden = {p.name for p in query.params}
     if isinstance(res, ox.QuerySolutions):
         variables, cells = _cells(res)
@@ -294,7 +344,7 @@ def run_named(store: ox.Store, name: str, params: Optional[dict[str, str]] = Non
             keep = [i for i, v in enumerate(variables) if v not in hidden]
             return Result(variables=[variables[i] for i in keep],
                           rows=_texts([[row[i] for i in keep] for row in map(cells.__getitem__, order)]))
-    result = run(store, text, bindings)
+    result = run(store, text)
     keep = [i for i, v in enumerate(result.variables) if v not in hidden]
     return Result(variables=[result.variables[i] for i in keep],
                   rows=[[row[i] for i in keep] for row in result.rows], boolean=result.boolean)

@@ -64,7 +64,9 @@ def to_ox(term):
 def from_ox(term) -> URIRef | Literal | BNode:
     """A pyoxigraph term as an rdflib term (the inverse of :func:`to_ox`)."""
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        # what URIRef(value) makes, without its check for characters that an IRI pyoxigraph
+        # has parsed cannot hold
+        return str.__new__(URIRef, term.value)
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)

@@ -1,26 +1,39 @@
-"""The persistent graph store: pyoxigraph's on-disk store, one named graph per article.
+"""The persistent graph store: pyoxigraph's on-disk store, in which every triple is stored once.
 
-Layout of a store folder (a RocksDB database that ``oxigraph serve-read-only`` can open too):
+Layout of a store folder (a RocksDB database that ``oxigraph serve-read-only
+--union-default-graph`` can open too):
 
-- each article's triples in the named graph of its IRI (:func:`kg.rdf.article_iri`); the
-  graph holds the article's ``fkg:contentHash``, which is what incremental builds compare;
-- the crime-type scheme in the graph ``fkgc:scheme``;
+- each article's own triples (its items, sentences, mentions, assertions, cases, amounts,
+  figures, people and groups: :func:`kg.sections.split_local`) in the named graph of its
+  IRI (:func:`kg.rdf.article_iri`); the graph holds the article's ``fkg:contentHash``,
+  which is what incremental builds compare;
+- the facts about each shared node (a place, police unit, organisation, rule) in a named
+  graph of its own, named by the node's IRI: the union of what the stored articles say
+  about it, each triple once. ``fraudkg-shared.sqlite`` beside the database records which
+  article wrote which of them (:mod:`kg.contributions`), so that replacing or removing an
+  article rebuilds the graphs of the nodes it touched from what the other articles say;
+- the crime-type scheme in the graph ``fkgc:scheme`` (articles' facts about crime types
+  that the scheme already holds are not stored again);
 - ``fraudkg-store.json`` beside the database: the fingerprint of the extraction code that
-  filled it (a change of code means every article must be extracted again);
+  filled it (a change of code means every article must be extracted again) and the layout;
 - ``fraudkg-sections/`` beside the database: each article's section of ``kg.ttl``
   (:class:`kg.sections.SectionCache`), so that unchanged articles need not be read back.
 
-Queries see the union of all graphs (``use_default_graph_as_union``), which is the graph a
-plain build writes to ``kg.ttl``.
+No triple is in two graphs, so the union of the graphs (what queries see, with
+``use_default_graph_as_union``; what ``oxigraph serve-read-only --union-default-graph``,
+Virtuoso after ``kg push`` and other stores see) holds each triple once, and counts and sums
+give on the store what they give on ``kg.ttl``.
 
 Consistency when a build is killed: an article's ``fkg:contentHash`` triple is its commit
 record. Articles are written in batches (:meth:`GraphStore.put_articles`): their old graphs
-are dropped, their triples other than the hash are bulk-loaded (pyoxigraph's bulk loader
+are dropped, the record of their shared facts replaced (marking the nodes touched as
+*dirty*), their own triples other than the hash are bulk-loaded (pyoxigraph's bulk loader
 builds the index files directly, about three times faster than transactions, but is not
-atomic), and then the hashes of the whole batch are added in one transaction. A kill before
-that transaction leaves the batch's articles without a hash, possibly in part; the next
-build sees no hash, so it drops and loads them again. An article that carries its hash is
-always whole. The fingerprint file is written only after the graphs of an older code version
+atomic), the dirty nodes' graphs rebuilt, and then the hashes of the whole batch are added
+in one transaction. A kill before that transaction leaves the batch's articles without a
+hash, possibly in part; the next build sees no hash, so it drops and loads them again, and
+rebuilds any node still marked dirty first. An article that carries its hash is always
+whole. The fingerprint file is written only after the graphs of an older code version
 have been dropped.
 """
 from __future__ import annotations
@@ -34,12 +47,16 @@ from typing import Iterable, Iterator, Optional, Sequence
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from .contributions import Contributions
 from .errors import StoreError
 from .ns import FKG, FKGC, FKGR, RDF
+from .sections import split_local
 from .serialize import FORMATS, PREFIXES, atomic_path, sort_ntriples, to_ox
 
 FINGERPRINT_FILE = "fraudkg-store.json"
 SECTIONS_FOLDER = "fraudkg-sections"       # kg.sections.SectionCache
+SHARED_FILE = "fraudkg-shared.sqlite"      # kg.contributions.Contributions
+LAYOUT = 2      # 1: shared nodes' facts repeated in every article's graph; 2: once, in graphs of their own
 ARTICLE_GRAPH_PREFIX = str(FKGR["article/"])
 SCHEME_GRAPH = FKGC.scheme
 _NT = ox.RdfFormat.N_TRIPLES
@@ -90,6 +107,7 @@ class GraphStore:
     def __init__(self, path: Optional[Path | str], *, read_only: bool = False):
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        self._contributions: Optional[Contributions] = None
         if path is None:     # in memory: what a build without --store collects its articles in
             self.ox = ox.Store()
             return
@@ -135,34 +153,52 @@ class GraphStore:
 
     def put_articles(self, articles: Sequence[tuple[str, bytes]]) -> list[Optional[str]]:
         """Replace the graphs of several articles, given as (graph IRI, N-Triples holding the
-        article's ``fkg:contentHash``): bulk-load everything but the hashes, then add the hashes
-        in one transaction (see the module notes). Returns, per article, None or why its
-        triples were refused; a refused article is left out and the others are stored."""
-        bodies, hashes = [], []
-        for graph, ntriples in articles:
+        article's ``fkg:contentHash``): each article's own triples go to its graph, its facts
+        about shared nodes to the record and the nodes' graphs; see the module notes for the
+        order. Returns, per article, None or why its triples were refused; a refused article
+        is left out and the others are stored."""
+        self.settle()
+        errors: list[Optional[str]] = [None] * len(articles)
+        own: list[tuple[int, str, bytes]] = []
+        facts: dict[str, list[tuple[str, str]]] = {}
+        for i, (graph, ntriples) in enumerate(articles):
             self.remove_graph(graph)
-            body, hash_line = (_to_nquads(part, graph) for part in _split_hash(graph, ntriples))
+            try:
+                local, shared = split_local(ntriples, graph)
+                facts[graph] = self._shared_facts(shared)
+            except (SyntaxError, ValueError) as e:
+                errors[i] = f"its triples are not valid RDF ({e})"
+                facts[graph] = []
+                continue
+            own.append((i, graph, local))
+        self.contributions.replace(facts)
+        bodies, hashes = [], []
+        for _, graph, local in own:
+            body, hash_line = (_to_nquads(part, graph) for part in _split_hash(graph, local))
             if body is None or hash_line is None:     # not in the form a bulk load needs
-                return self._put_each(articles)
+                bodies = None
+                break
             bodies.append(body)
             hashes.append(hash_line)
-        try:
-            self.ox.bulk_load(b"".join(bodies), format=_NQ)
-            self.ox.load(b"".join(hashes), format=_NQ)
-        except SyntaxError:               # which article? drop what was loaded, then one by one
-            for graph, _ in articles:
-                self.remove_graph(graph)
-            return self._put_each(articles)
-        return [None] * len(articles)
-
-    def _put_each(self, articles: Sequence[tuple[str, bytes]]) -> list[Optional[str]]:
-        errors: list[Optional[str]] = []
-        for graph, ntriples in articles:
+        if bodies is not None:
             try:
-                self.put_article(graph, ntriples)
-                errors.append(None)
-            except SyntaxError as e:
-                errors.append(f"its triples are not valid RDF ({e})")
+                self.ox.bulk_load(b"".join(bodies), format=_NQ)
+            except SyntaxError:               # which article? drop what was loaded, then one by one
+                for _, graph, _ in own:
+                    self.remove_graph(graph)
+                bodies = None
+        if bodies is None:
+            refused = {}
+            for i, graph, local in own:
+                try:
+                    self.put_article(graph, local)
+                except SyntaxError as e:
+                    errors[i] = f"its triples are not valid RDF ({e})"
+                    refused[graph] = []
+            self.contributions.replace(refused)
+        self.settle()
+        if bodies is not None:
+            self.ox.load(b"".join(hashes), format=_NQ)
         return errors
 
     def remove_graph(self, graph: URIRef | str) -> None:
@@ -170,27 +206,90 @@ class GraphStore:
         if self.ox.contains_named_graph(g):
             self.ox.remove_graph(g)
 
+    def remove_articles(self, graphs: Iterable[str]) -> None:
+        """Drop articles: their graphs, and their part of the shared nodes' graphs."""
+        graphs = list(graphs)
+        self.settle()
+        for g in graphs:
+            self.remove_graph(g)
+        self.contributions.remove(graphs)
+        self.settle()
+
+    def known_articles(self) -> set[str]:
+        """Every article the store holds anything of, whole or (after a kill) in part."""
+        return set(self.article_graphs()) | self.contributions.articles()
+
+    # ------------------------------------------------------------------ shared nodes
+    @property
+    def contributions(self) -> Contributions:
+        """The record of which article wrote which shared-node fact (opened when first needed)."""
+        if self._contributions is None:
+            self._contributions = Contributions(None if self.path is None else self.path / SHARED_FILE)
+        return self._contributions
+
+    def _shared_facts(self, shared: bytes) -> list[tuple[str, str]]:
+        """(node IRI, N-Triples line without " .") of an article's facts about shared nodes,
+        leaving out those the crime-type scheme holds."""
+        if not shared:
+            return []
+        scheme = self._scheme_triples()
+        return [(t.subject.value, str(t)) for t in ox.parse(shared, format=_NT)
+                if t not in scheme and isinstance(t.subject, ox.NamedNode)]
+
+    def _scheme_triples(self) -> set[ox.Triple]:
+        return {q.triple for q in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(SCHEME_GRAPH)))}
+
+    def settle(self) -> None:
+        """Rebuild the graphs of the nodes marked dirty (by this write, or one that was killed)."""
+        nodes = self.contributions.dirty()
+        if not nodes:
+            return
+        facts = self.contributions.lines(nodes)
+        for node in nodes:
+            self.remove_graph(node)
+        self.ox.load("".join(f"{line} <{node}> .\n" for node, lines in facts.items() for line in lines)
+                     .encode("utf-8"), format=_NQ)
+        self.contributions.clean(nodes)
+
+    def shared_graphs(self) -> list[str]:
+        """IRIs of the shared nodes' graphs, sorted."""
+        return sorted(g.value for g in self.ox.named_graphs()
+                      if isinstance(g, ox.NamedNode) and not g.value.startswith(ARTICLE_GRAPH_PREFIX)
+                      and g.value != str(SCHEME_GRAPH))
+
+    def article_ntriples(self, graph: str) -> bytes:
+        """Every triple the article wrote, as N-Triples: its graph, then its shared-node facts."""
+        return self.graphs_ntriples([graph]) + self.contributions.article_lines(graph)
+
     def put_scheme(self, triples: Iterable[tuple]) -> None:
         self.put_article(SCHEME_GRAPH, triples)
 
     # ------------------------------------------------------------------ fingerprint
-    def fingerprint(self) -> Optional[str]:
-        f = self.path / FINGERPRINT_FILE
+    def _meta(self) -> dict:
         try:
-            return json.loads(f.read_text(encoding="utf-8")).get("extraction")
+            meta = json.loads((self.path / FINGERPRINT_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return None
+            return {}
+        return meta if isinstance(meta, dict) else {}
+
+    def fingerprint(self) -> Optional[str]:
+        return self._meta().get("extraction")
 
     def ensure_fingerprint(self, fingerprint: str) -> bool:
-        """Make the store's code fingerprint ``fingerprint``; True when articles had to be dropped."""
-        if self.fingerprint() == fingerprint:
+        """Make the store's code fingerprint ``fingerprint`` and its layout the current one,
+        and finish what a killed write left (:meth:`settle`); True when articles had to be
+        dropped."""
+        meta = self._meta()
+        if meta.get("extraction") == fingerprint and meta.get("layout") == LAYOUT:
+            self.settle()
             return False
         graphs = self.article_graphs()
-        for g in graphs:
+        for g in graphs + self.shared_graphs():
             self.remove_graph(g)
+        self.contributions.clear()
         self.ox.flush()
         with atomic_path(self.path / FINGERPRINT_FILE) as tmp:
-            tmp.write_text(json.dumps({"extraction": fingerprint}) + "\n", encoding="utf-8")
+            tmp.write_text(json.dumps({"extraction": fingerprint, "layout": LAYOUT}) + "\n", encoding="utf-8")
         return bool(graphs)
 
     # ------------------------------------------------------------------ reading
@@ -221,6 +320,9 @@ class GraphStore:
             raise StoreError(f"unknown export format {fmt!r}", hint="use ttl, nt, nq, trig or jsonld")
         if rdf_format == ox.RdfFormat.TURTLE:
             data = self.kg_ttl()
+        elif rdf_format == ox.RdfFormat.JSON_LD:
+            from .jsonld import to_jsonld
+            data = to_jsonld(self.ox.quads_for_pattern(None, None, None, None))
         elif rdf_format.supports_datasets:
             quads = sorted(self.ox.quads_for_pattern(None, None, None, None), key=_quad_key)
             data = ox.serialize(quads, format=rdf_format, prefixes=PREFIXES) if rdf_format != ox.RdfFormat.N_QUADS \
@@ -281,14 +383,26 @@ def _quad_key(q: ox.Quad) -> tuple:
     return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 
+def open_source(path: Path | str) -> GraphStore:
+    """A store folder opened for reading, or an RDF file (such as ``kg.ttl``) loaded into a
+    store in memory, its triples in the default graph."""
+    if Path(path).is_dir():
+        return GraphStore(path, read_only=True)
+    from .query import load_store
+    gs = GraphStore(None)
+    gs.ox = load_store(path)
+    return gs
+
+
 def open_store(path: Path | str, *, read_only: bool = False) -> GraphStore:
     """Open the store folder ``path`` (created when writing)."""
     return GraphStore(path, read_only=read_only)
 
 
 def iter_article_graphs(store: GraphStore) -> Iterator[tuple[str, list[ox.Quad]]]:
-    """Every graph of the store (scheme first, then articles by IRI) with its quads."""
+    """Every graph of the store (the scheme first, then the shared nodes' graphs and the
+    articles' by IRI) with its quads."""
     names = [str(SCHEME_GRAPH)] if store.ox.contains_named_graph(ox.NamedNode(str(SCHEME_GRAPH))) else []
-    for g in names + store.article_graphs():
+    for g in names + store.shared_graphs() + store.article_graphs():
         yield g, list(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(g)))
 

@@ -253,3 +253,14 @@ def doc_of():
                   sentences=tuple(split_sentences(text)), home_city=home_city)
         return doc.add(mentions=mentions)
     return make
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """The base URL of a Virtuoso server (Debian's package, installed when missing; one for
+    the session). Its Graph Store endpoint is {url}/sparql-graph-crud-auth (Digest, dba/dba)."""
+    from _virtuoso import executable, serve
+    exe = executable()
+    if exe is None:
+        pytest.skip("Virtuoso is not installed and tools/setup-virtuoso.sh could not install it")
+    yield from serve(exe, tmp_path_factory.mktemp("virtuoso"))

@@ -285,3 +285,114 @@ def test_cases_place_of_a_victim_is_the_reporting_unit_not_the_far_gang(cases_of
     base = doc.replace(cases=(), figures=()).add(links=links, entities=extra, mentions=[group_mention])
     (case,) = Pipeline(("cases",), None, given=CASES_GIVEN).process_doc(base).cases
     assert case.places == (P("100002"),)
+
+
+def test_cases_gang_and_the_victim_it_cheated_are_one_case(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("江城警方打掉一跨省诈骗团伙\n"
+                         "本报讯 近日,江城警方成功打掉一个盘踞在福建、江西等地的电信诈骗团伙,抓获犯罪嫌疑人15名。\n"
+                         "5月2日,市民孙女士报警称,她在网上被人以炒股投资为由骗走6万元。接警后,专案组经过侦查,"
+                         "锁定了一个以郑某某为首的诈骗团伙。6月1日,专案组将郑某某等15人抓获。", names=DEFAULT_PIPELINE)
+    cases = [c for d in result.docs for c in d.cases]
+    assert len(cases) == 1
+    (case,) = cases
+    assert len(case.groups) == 1 and any(v.endswith("孙女士") for v in case.victims)
+    assert case.crime_type == "虚假投资理财诈骗"
+
+
+def test_cases_helper_gang_without_a_victim_is_other_fraud(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("警方抓获3名帮助诈骗分子“跑分”的嫌疑人\n"
+                         "本报讯 近日,江城警方抓获犯罪嫌疑人韩某、贺某、龙某某。经查,韩某纠集贺某、龙某某,"
+                         "在网上接单为刷单诈骗团伙“跑分”转移资金,从中获利。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert case.groups and case.crime_type == "其他电信网络诈骗"
+
+
+def test_cases_bureaus_backing_from_above_do_not_handle(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("本报讯 5月3日,永康市民周女士被骗走5万元。在浙江省公安厅、金华市公安局的大力支持下,"
+                         "永康市公安局刑侦大队迅速成立专案组,将犯罪嫌疑人许某抓获。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert not [k for k in case.handled_by if k.endswith(("公安厅", "金华市公安局"))]
+    assert any(k.endswith("刑侦大队") for k in case.handled_by)
+
+
+def test_cases_unit_that_only_sent_the_order_does_not_handle(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("本报讯 6月1日,江山市公安局城北派出所民警接江山市公安局反诈中心指令,辖区居民吴女士疑似被骗,"
+                         "民警立即上门劝阻,为她避免损失3万元。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert not [k for k in case.handled_by if k.endswith("反诈中心")]
+
+
+def test_cases_unit_that_sent_the_order_through_a_short_name_does_not_handle(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("本报讯 6月1日,桂林市公安局七星分局城北派出所接分局反诈中心指令,辖区居民吴女士疑似被骗,"
+                         "民警立即上门劝阻,为她避免损失3万元。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert not [k for k in case.handled_by if k.endswith("反诈中心")]
+
+
+def test_cases_sub_unit_rather_than_its_parent(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    text = ("本报讯 5月3日,江山市民周女士报警称被骗走5万元。江山市公安局城北派出所民警接警后,"
+            "立即为她办理止付。")
+    (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
+    assert [k.rpartition("/")[2] for k in case.handled_by] == ["江山市公安局城北派出所"]
+    text += "随后,江山市公安局成立专案组,将犯罪嫌疑人许某抓获。"
+    (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
+    assert {k.rpartition("/")[2] for k in case.handled_by} == {"江山市公安局城北派出所", "江山市公安局"}
+
+
+def test_cases_a_collective_adds_nothing_beside_the_units_it_names(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    text = ("本报讯 5月3日,江山市民周女士报警称被骗走5万元。江山市公安局城北派出所民警接警后立即开展侦查。"
+            "6月1日,江山警方成功将犯罪嫌疑人许某抓获。")
+    (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
+    assert [k.rpartition("/")[2] for k in case.handled_by] == ["江山市公安局城北派出所"]
+
+
+def test_cases_a_gang_only_the_headline_describes_is_the_items_case(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("专偷电动车电瓶 盗窃团伙被打掉\n"
+                         "本报讯 近日,江城警方破获系列电动车电瓶被盗案,3名犯罪嫌疑人被抓获。\n"
+                         "经查,3人多次在夜间盗窃小区内电动车电瓶,涉案金额2万余元。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert len(case.groups) == 1 and not case.victims
+    assert case.crime_type == "盗窃"
+
+
+def test_cases_a_unit_whose_spokesman_speaks_does_not_handle(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("本报讯 据浙江省公安厅刑侦总队相关负责人介绍,5月3日,江山市民周女士被骗走5万元,"
+                         "江山市公安局城北派出所接警后立即为她止付。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert not [k for k in case.handled_by if "总队" in k]
+
+
+def test_cases_the_bureau_a_reporter_heard_from_does_not_handle(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    result = run_article("本报讯 记者从衢州市公安局获悉,5月3日,江山市民周女士被骗走5万元,"
+                         "江山市公安局城北派出所接警后立即为她止付。", names=DEFAULT_PIPELINE)
+    (case,) = [c for d in result.docs for c in d.cases]
+    assert not [k for k in case.handled_by if k.endswith("衢州市公安局")]
+
+
+def test_cases_units_acting_in_the_lead_in_handle(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    text = ("本报讯 6月1日上午,江山市公安局反诈中心获取一条线索:一名群众正要去送钱。\n"
+            "民警随即赶往现场。\n"
+            "面对民警的询问,受骗的许先生承认被骗,江山市公安局城北派出所民警当场劝阻,为他保住了3万元。")
+    (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
+    assert {k.rpartition("/")[2] for k in case.handled_by} >= {"江山市公安局反诈中心"}
+
+
+def test_cases_units_assisting_on_the_ground_handle_those_deploying_do_not(run_article):
+    from kg.extract import DEFAULT_PIPELINE
+    text = ("本报讯 近日,在衢州市公安局刑侦支队的协助配合下,江山市公安局抓获犯罪嫌疑人许某。\n"
+            "经查,许某冒充客服骗走市民周女士5万元,江山市公安局城北派出所民警已为周女士追回全部损失。\n"
+            "按照省公安厅工作部署,江山市公安局持续开展打击行动。")
+    (case,) = [c for d in run_article(text, names=DEFAULT_PIPELINE).docs for c in d.cases]
+    names = {k.rpartition("/")[2] for k in case.handled_by}
+    assert "衢州市公安局刑侦支队" in names and not [n for n in names if "公安厅" in n]

@@ -86,3 +86,37 @@ def test_cli_build_output_is_byte_identical_across_runs(built, tmp_path):
     r = kg("build", d / "in", "--out", tmp_path / "again")
     assert r.returncode == 0
     assert (tmp_path / "again" / "kg.ttl").read_bytes() == (d / "out" / "kg.ttl").read_bytes()
+
+
+def test_cli_query_says_on_stderr_when_nothing_is_found(built):
+    d, _ = built
+    r = kg("query", d / "out" / "kg.ttl", "--name", "entity", "--param", "name=没有这个名字", "--format", "csv")
+    assert r.returncode == 0 and r.stdout.strip() == "entity,direction,relation,value,sentence"
+    assert "No answer: entity with name=没有这个名字 finds nothing" in r.stderr
+    r = kg("query", d / "out" / "kg.ttl", "SELECT ?x WHERE { ?x a fkg:NoSuchClass }")
+    assert r.returncode == 0 and "No answer" in r.stderr
+
+
+def test_cli_query_refuses_an_unknown_parameter_value_listing_the_allowed_ones(built):
+    d, _ = built
+    r = kg("query", d / "out" / "kg.ttl", "--name", "cases-by-place", "--param", "level=city")
+    assert r.returncode == 2 and "province、prefecture、county" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_output_into_a_closed_pipe_ends_quietly():
+    # more than a pipe holds, read by a consumer that stops after one line
+    cmd = (f"{sys.executable} -m kg.cli query {ROOT / 'outputs' / 'kg.ttl'} "
+           "'SELECT ?s ?p ?o WHERE { ?s ?p ?o }' | head -n 1")
+    r = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, timeout=300)
+    assert r.stdout.startswith("s ") and "Error" not in r.stderr and "BrokenPipe" not in r.stderr, r.stderr
+    assert r.returncode == 0
+
+
+def test_cli_query_help_and_readme_list_the_predeclared_prefixes():
+    from kg.serialize import PREFIXES
+    r = kg("query", "--help")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = readme[readme.index("`kg query` predeclares"):].split(". ", 1)[0]
+    for prefix in PREFIXES:
+        assert f" {prefix}," in r.stdout.replace("\n", " ") + "," or f" {prefix} " in r.stdout.replace("\n", " "), prefix
+        assert f"`{prefix}:`" in line, prefix

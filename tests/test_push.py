@@ -186,3 +186,52 @@ def test_push_unreachable_endpoint_is_a_clear_error(tmp_path):
         port = s.getsockname()[1]
     with pytest.raises(StoreError, match="cannot reach"):
         push(ttl, f"http://127.0.0.1:{port}/store")
+
+
+def test_push_answers_virtuoso_s_digest_challenge(virtuoso, tmp_path):
+    store = tmp_path / "store"
+    _store(store, {f"{EX}digest/a": 3, f"{EX}digest/b": 2})
+    endpoint = f"{virtuoso}/sparql-graph-crud-auth"
+    report = push(store, endpoint, user="dba", password="dba", state_path=tmp_path / "state.json")
+    assert sorted(report.sent) == [f"{EX}digest/a", f"{EX}digest/b"]
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), '{EX}digest/')) }}"
+    req = urllib.request.Request(f"{virtuoso}/sparql?{urlencode({'query': q})}", headers={"Accept": "text/csv"})
+    assert urllib.request.urlopen(req, timeout=30).read().decode().split()[1] == "5"
+    from kg.errors import StoreError
+    with pytest.raises(StoreError) as err:
+        push(store, endpoint, user="dba", password="wrong", state_path=tmp_path / "other.json")
+    assert "HTTP 401" in str(err.value) and "--password" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_push_refusal_is_one_line_with_the_status_and_the_server_s_message(tmp_path):
+    import http.server
+    import threading
+
+    class Refuse(http.server.BaseHTTPRequestHandler):
+        def do_PUT(self):
+            body = (b"<html><head><title>403 Forbidden</title><style>p{}</style></head><body>\n<h1>Error</h1>\n"
+                    b"<p>SQ110: Permission denied for user &quot;reader&quot;</p>" + b"<p>padding</p>" * 200 +
+                    b"</body></html>")
+            self.send_response(403)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Refuse)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    store = tmp_path / "store"
+    _store(store, {f"{EX}g": 1})
+    from kg.errors import StoreError
+    try:
+        with pytest.raises(StoreError) as err:
+            push(store, f"http://127.0.0.1:{server.server_address[1]}/store", state_path=tmp_path / "s.json")
+    finally:
+        server.shutdown()
+    message = str(err.value)
+    assert "\n" not in message and "<" not in message and len(message) < 500
+    assert "HTTP 403 Forbidden" in message and 'Permission denied for user "reader"' in message
+    assert "check --user" not in message and "SPARQL_UPDATE" in message

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import TTL_PREFIXES
 from kg.cli import main
 from kg.errors import QueryError
-from kg.query import (bind_params, get_named, load_store, named_queries, order_rows, parse_named, run, run_named,
+from kg.query import (bind_params, bind_text, get_named, load_store, named_queries, order_rows, parse_named, run, run_named,
                       split_order, with_prefixes)
 
 QUERIES = Path(__file__).resolve().parent.parent / "kg" / "queries"
@@ -50,7 +50,7 @@ def test_queries_cases_by_crime_type_filters_by_the_crime_parameter(store):
 
 
 def test_queries_gangs_by_origin_province_rolls_cities_up(store):
-    got = {r["province"]: (r["groups"], set(r["names"].split("、"))) for r in rows(store, "gangs-by-origin-province")}
+    got = {r["province"]: (r["groups"], set(r["names"].split(", "))) for r in rows(store, "gangs-by-origin-province")}
     assert got == {"广东省": ("2", {"张某诈骗团伙", "吴某团伙"}), "江苏省": ("1", {"钱某犯罪团伙"})}
 
 
@@ -89,7 +89,8 @@ def test_queries_entity_matches_an_alt_label(store):
 
 def test_queries_suspects_caught_away_only_lists_other_provinces(store):
     got = rows(store, "suspects-caught-away")
-    assert got == [{"suspect": "张某", "homeProvince": "广东省", "arrestedIn": "杭州市", "arrestProvince": "浙江省"}]
+    assert got == [{"suspect": "张某", "homeProvince": "广东省", "homeFrom": "own", "arrestedIn": "杭州市",
+                    "arrestProvince": "浙江省"}]      # 李某 lives in 杭州 and was arrested in 西湖区: at home
 
 
 def test_queries_suspects_caught_away_fall_back_on_their_group_s_origin(small_kg):
@@ -103,15 +104,46 @@ def test_queries_suspects_caught_away_fall_back_on_their_group_s_origin(small_kg
     import pyoxigraph as ox
     graph = load_store(small_kg)
     graph.load(extra.encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    got = [(r["suspect"], r["homeProvince"], r["arrestedIn"], r["arrestProvince"])
+    got = [(r["suspect"], r["homeProvince"], r["homeFrom"], r["arrestedIn"], r["arrestProvince"])
            for r in rows(graph, "suspects-caught-away")]
-    assert got == [("吴某", "广东省", "杭州市", "浙江省"), ("张某", "广东省", "杭州市", "浙江省"),
-                   ("钱某", "江苏省", "深圳市", "广东省")]
+    assert got == [("吴某", "广东省", "own", "杭州市", "浙江省"), ("张某", "广东省", "own", "杭州市", "浙江省"),
+                   ("钱某", "江苏省", "group", "深圳市", "广东省")]
+
+
+def test_queries_suspects_caught_away_else_away_from_the_unit_that_handled_the_case(small_kg):
+    # a group of unknown origin, arrested in 深圳 (广东) for a case a 杭州 unit (浙江) handled:
+    # caught away; a second group arrested in 杭州 by that unit is at home; a person named in
+    # the case who lives nowhere known and was arrested in 深圳 by 深圳's police is at home
+    extra = TTL_PREFIXES + """
+    <group/a1/far> a fkg:CriminalGroup ; rdfs:label "某某团伙"@zh ; fkg:arrestedIn <place/440300> .
+    <group/a1/near> a fkg:CriminalGroup ; rdfs:label "另一团伙"@zh ; fkg:arrestedIn <place/330100> .
+    <case/a1/c1> fkg:criminalGroup <group/a1/far>, <group/a1/near> .
+    <person/a2/sun2> a fkg:Suspect ; rdfs:label "孙某"@zh ; fkg:arrestedIn <place/440300> .
+    <case/a2/c1> fkg:suspect <person/a2/sun2> .
+    """
+    import pyoxigraph as ox
+    graph = load_store(small_kg)
+    graph.load(extra.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    got = [(r["suspect"], r["homeProvince"], r["homeFrom"], r["arrestedIn"], r["arrestProvince"])
+           for r in rows(graph, "suspects-caught-away")]
+    assert got == [("张某", "广东省", "own", "杭州市", "浙江省"), ("某某团伙", "浙江省", "handling unit", "深圳市", "广东省")]
 
 
 def test_queries_recovered_by_unit_sums_per_unit(store):
     got = {r["unit"]: float(r["amountRecovered"]) for r in rows(store, "recovered-by-unit")}
     assert got == {"深圳市公安局": 30000.0, "杭州市公安局西湖区分局文新派出所": 20000.0}
+
+
+def test_queries_recovered_by_unit_shares_a_case_among_its_units_so_the_column_adds_up(small_kg):
+    import pyoxigraph as ox
+    graph = load_store(small_kg)        # a second unit on the case that recovered 20,000
+    graph.load((TTL_PREFIXES + "<case/a1/c1> fkg:handledBy <unit/hz> .").encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    got = {r["unit"]: (r["cases"], r["casesShared"], float(r["amountRecovered"]), float(r["amountInCases"]))
+           for r in rows(graph, "recovered-by-unit")}
+    assert got == {"深圳市公安局": ("1", "0", 30000.0, 30000.0),
+                   "杭州市公安局西湖区分局文新派出所": ("1", "1", 10000.0, 20000.0),
+                   "杭州市公安局": ("1", "1", 10000.0, 20000.0)}
+    assert sum(v[2] for v in got.values()) == 50000.0        # what the cases recovered
 
 
 def test_queries_reported_figures_filter_by_unit_alias_and_period(store):
@@ -185,32 +217,11 @@ def test_queries_calls_cover_every_named_query():
 
 
 @pytest.mark.parametrize("name,params", CALLS)
-def test_queries_answer_the_same_when_graphs_repeat_shared_nodes(small_kg, store, name, params):
-    # A store holds one graph per article, and a place or unit is described again in the
-    # graph of each article that names it: the union default graph then repeats those
-    # triples. Here they are in three graphs; no count, sum or row may multiply.
-    import pyoxigraph as ox
-    fkg = "https://w3id.org/fraudkg/ontology#"
-    shared_types = {ox.NamedNode(fkg + t) for t in ("Place", "Province", "Prefecture", "County",
-                                                     "PoliceUnit", "Organization")}
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    triples = list(ox.parse(path=str(small_kg), format=ox.RdfFormat.TURTLE))
-    shared = {t.subject for t in triples if t.predicate == rdf_type and t.object in shared_types}
-    assert len(shared) > 5
-    repeated = ox.Store()
-    for g in ("a", "b", "c"):
-        graph = ox.NamedNode(f"https://w3id.org/fraudkg/resource/article/{g}")
-        repeated.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
-                        for t in triples if g == "a" or t.subject in shared)
-    assert rows(repeated, name, **params) == rows(store, name, **params)
-
-
-@pytest.mark.parametrize("name,params", CALLS)
 def test_queries_rows_come_in_the_order_sparql_would_give(store, name, params):
     # run_named drops the final ORDER BY and sorts in Python; pyoxigraph's own sort must agree
     query = get_named(name)
     assert split_order(query.text)[1], f"{name} ends without an ORDER BY run_named can apply"
-    ordered = run(store, with_prefixes(query.text), bind_params(query, params))
+    ordered = run(store, with_prefixes(bind_text(query, params)))
     hidden = {p.name for p in query.params}
     keep = [i for i, v in enumerate(ordered.variables) if v not in hidden]
     assert run_named(store, name, params).rows == [[r[i] for i in keep] for r in ordered.rows]
@@ -258,12 +269,34 @@ def test_queries_values_read_back_as_the_text_of_each_term():
     assert blank.startswith("_:") and len(blank) > 2
 
 
-@pytest.mark.parametrize("hostile", ['"} ; DROP ALL ; #', "张某\" } UNION { ?s ?p ?o } #", "<x> ?p ?o", "'"])
+@pytest.mark.parametrize("hostile", ['"} ; DROP ALL ; #', "张某\" } UNION { ?s ?p ?o } #", "<x> ?p ?o", "'",
+                                     '\\"} UNION { ?s ?p ?o } #'])
 def test_queries_a_parameter_is_a_term_not_query_text(store, hostile):
     before = len(store)
     assert rows(store, "entity", name=hostile) == []
-    assert rows(store, "cases-by-crime-type", crime=hostile) == []
+    with pytest.raises(QueryError, match="not a value"):
+        rows(store, "cases-by-crime-type", crime=hostile)
     assert len(store) == before
+
+
+def test_queries_an_unknown_parameter_value_is_an_error_that_lists_the_allowed_ones(store):
+    with pytest.raises(QueryError, match="level='city'.*province、prefecture、county"):
+        rows(store, "cases-by-place", level="city")
+    with pytest.raises(QueryError, match="刷单返利诈骗"):           # from the graph's crime types
+        rows(store, "cases-by-crime-type", crime="电信诈骗")
+    with pytest.raises(QueryError, match="2024年上半年"):
+        rows(store, "reported-figures", period="2023年")
+
+
+def test_queries_are_standard_sparql_with_parameter_slots():
+    for q in named_queries().values():
+        assert "LATERAL" not in q.text.upper(), q.name
+        for p in q.params:
+            assert f"VALUES ?{p.name} {{ UNDEF }}" in q.text
+    text = bind_text(get_named("cases-by-place"), {"level": "county"})
+    assert 'VALUES ?level { "county" }' in text and "UNDEF" not in text
+    with pytest.raises(QueryError, match="never used"):
+        parse_named("# name: t\n# description: d\n# param: n string a name\nSELECT ?n WHERE { ?s ?p ?n }")
 
 
 def test_queries_parameter_errors_are_ours():
@@ -274,7 +307,7 @@ def test_queries_parameter_errors_are_ours():
         bind_params(q, {"name": "x", "nme": "y"})
     with pytest.raises(QueryError, match="no named query"):
         get_named("no-such-question")
-    typed = parse_named("# name: t\n# description: d\n# param: n integer how many\nSELECT ?n WHERE {}")
+    typed = parse_named("# name: t\n# description: d\n# param: n integer how many\nSELECT ?n WHERE { VALUES ?n { UNDEF } }")
     with pytest.raises(QueryError, match="must be integer"):
         bind_params(typed, {"n": "1; DROP ALL"})
     assert str(next(iter(bind_params(typed, {"n": "42"}).values()))) == '"42"^^<http://www.w3.org/2001/XMLSchema#integer>'

@@ -110,3 +110,13 @@ def test_relations_victim_lives_where_she_runs_a_shop_or_after_her_occupation(ru
                       "家住蒋村街道的初二学生小雨被骗500元。\n", PIPE)
     lives = {(name, key) for name, key, _ in _links(res, "livesIn")}
     assert lives == {("钱先生", "Place/330106-留下街道"), ("小雨", "Place/330106-蒋村街道")}
+
+
+def test_relations_arrest_on_a_route_is_where_it_starts(run_article):
+    res = run_article("抓捕组于9月3日在江苏省宿迁市至徐州市的客车上将犯罪嫌疑人赵某抓获。\n", PIPE)
+    assert [(n, o) for n, o, _ in _links(res, "arrestedIn")] == [("赵某", "Place/321300")]
+
+
+def test_relations_no_person_arrest_place_from_a_list(run_article):
+    res = run_article("专案组在贵州铜仁、湖南娄底等地同步收网,将犯罪嫌疑人赵某、钱某抓获。\n", PIPE)
+    assert _links(res, "arrestedIn") == []

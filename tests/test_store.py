@@ -117,6 +117,9 @@ def test_store_is_queried_as_the_union_of_its_graphs(pipeline, small_corpus, tmp
     report = build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
     res = run(load_store(store), "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
     assert int(res.rows[0][0]) == report.triples
+    # each triple is stored once: the union without DISTINCT counts the same
+    assert int(run(load_store(store), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]) == report.triples
+    assert len(GraphStore(store, read_only=True)) == report.triples
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nq", "trig", "jsonld"])
@@ -132,8 +135,13 @@ def test_store_export_writes_every_format(pipeline, small_corpus, tmp_path, fmt)
     triples = {(q.subject, q.predicate, q.object) for q in loaded}
     assert len(triples) == report.triples
     graphs = {q.graph_name for q in loaded}
-    # the dataset formats keep each article in its named graph, Turtle holds their union
-    assert (len(graphs) == 5) if fmt in ("nq", "trig", "jsonld") else (graphs == {ox.DefaultGraph()})
+    # the dataset formats keep every graph of the store (articles, shared nodes, the scheme),
+    # Turtle holds their union
+    gs = GraphStore(store, read_only=True)
+    stored = {ox.NamedNode(g) for g in gs.article_graphs() + gs.shared_graphs() + [str(SCHEME_GRAPH)]}
+    assert graphs == (stored if fmt in ("nq", "trig", "jsonld") else {ox.DefaultGraph()})
+    if fmt != "ttl":      # each triple once
+        assert len(loaded) == report.triples
 
 
 def test_store_refuses_a_folder_that_is_not_a_store(tmp_path):
@@ -254,3 +262,68 @@ def test_store_a_kept_section_is_used_only_with_the_code_that_wrote_it(pipeline,
     monkeypatch.setattr(kg.sections, "code_fingerprint", lambda: "other code")
     build([small_corpus], tmp_path / "other", html=False, validate=False, pipeline=pipeline, store=store)
     assert (tmp_path / "other" / "kg.ttl").read_bytes() == (tmp_path / "first" / "kg.ttl").read_bytes()
+
+
+# ---------------------------------------------------------------- shared nodes, each triple once
+UNIT = "https://w3id.org/fraudkg/resource/unit/某市公安局"
+PLACE = "https://w3id.org/fraudkg/resource/place/330100"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+
+
+def _with_shared(graph: str, *aliases: str) -> bytes:
+    """An article's N-Triples that describe a shared unit (its label, an alias of its own)."""
+    from kg.ns import FKG
+    lines = [f'<{graph}> <{FKG.contentHash}> "h" .\n', f'<{graph}/s> <{FKG.handledBy}> <{UNIT}> .\n',
+             f'<{UNIT}> <{LABEL}> "某市公安局"@zh .\n', f'<{UNIT}> <{FKG.jurisdiction}> <{PLACE}> .\n',
+             f'<{PLACE}> <{LABEL}> "杭州市"@zh .\n']
+    lines += [f'<{UNIT}> <{ALT}> "{a}"@zh .\n' for a in aliases]
+    return "".join(lines).encode("utf-8")
+
+
+def _facts(gs, node) -> set[str]:
+    return {str(q.triple) for q in gs.ox.quads_for_pattern(ox.NamedNode(node), None, None, None)}
+
+
+def test_store_keeps_a_shared_node_s_facts_once_in_its_own_graph(tmp_path):
+    gs = GraphStore(tmp_path / "s")
+    g1, g2 = (str(article_iri(f"a{i}")) for i in (1, 2))
+    assert gs.put_articles([(g1, _with_shared(g1, "某市警方")), (g2, _with_shared(g2, "某市公安"))]) == [None, None]
+    quads = list(gs.ox)
+    assert len(quads) == len({q.triple for q in quads}) == 2 * 2 + 5    # each article's own 2, the shared 5 once
+    assert {q.graph_name.value for q in gs.ox.quads_for_pattern(ox.NamedNode(UNIT), None, None, None)} == {UNIT}
+    assert gs.shared_graphs() == sorted([UNIT, PLACE])
+    # an alias only the removed article gave goes with it; what the other says stays
+    gs.remove_articles([g1])
+    assert not any("某市警方" in f for f in _facts(gs, UNIT))
+    assert any("某市公安" in f for f in _facts(gs, UNIT)) and len(_facts(gs, PLACE)) == 1
+    # replaced: its new words in, its old words out
+    gs.put_articles([(g2, _with_shared(g2, "某市公安机关"))])
+    assert {f for f in _facts(gs, UNIT) if ALT in f} == {f'<{UNIT}> <{ALT}> "某市公安机关"@zh'}
+    gs.remove_articles([g2])
+    assert len(gs.ox) == 0 and gs.shared_graphs() == []
+
+
+def test_store_a_write_killed_before_the_shared_graphs_were_rebuilt_is_finished_by_the_next(tmp_path):
+    gs = GraphStore(tmp_path / "s")
+    g1, g2 = (str(article_iri(f"a{i}")) for i in (1, 2))
+    gs.put_articles([(g1, _with_shared(g1, "某市警方")), (g2, _with_shared(g2))])
+    gs.ensure_fingerprint("f")
+    gs.put_articles([(g1, _with_shared(g1, "某市警方")), (g2, _with_shared(g2))])
+    gs.contributions.remove([g1])          # killed after the record changed, before the graphs did
+    gs.remove_graph(g1)
+    assert any("某市警方" in f for f in _facts(gs, UNIT))
+    del gs
+    gs = GraphStore(tmp_path / "s")
+    assert gs.ensure_fingerprint("f") is False      # what every build does first
+    assert not any("某市警方" in f for f in _facts(gs, UNIT)) and _facts(gs, PLACE)
+
+
+def test_store_of_the_older_layout_is_rebuilt(pipeline, small_corpus, tmp_path):
+    import json
+    from kg.store import FINGERPRINT_FILE
+    store = tmp_path / "store"
+    build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
+    (store / FINGERPRINT_FILE).write_text(json.dumps({"extraction": "test"}), encoding="utf-8")   # layout 1
+    again = build([small_corpus], tmp_path / "out", html=False, pipeline=pipeline, store=store)
+    assert len(again.added) == 4

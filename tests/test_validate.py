@@ -112,7 +112,8 @@ def test_validate_strict_build_fails_on_violations(tmp_path, monkeypatch):
     fake = Violation(focus="https://w3id.org/fraudkg/resource/case/x/1", label="某案", shape="fkgsh:CaseShape / fkg:crimeType",
                      constraint="maxCount", message="one crime type", severity="Violation", value=None,
                      sentence="某句。")
-    monkeypatch.setattr(kg.validate, "validate", lambda triples: [fake])
+    monkeypatch.setattr(kg.validate, "validate", lambda triples: [fake])      # a check on the whole graph
+    monkeypatch.setattr("kg.checksplit.Checker.shared", lambda self, *args: [fake])   # in parts
     (tmp_path / "a.txt").write_text("某县公安局民警破获一起诈骗案。\n", encoding="utf-8")
     runner = CliRunner()
     lenient = runner.invoke(main, ["build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o1"), "--no-html"])
@@ -174,7 +175,7 @@ def _broken_graphs(seed: int, rounds: int, n: int):
 
 
 def test_validate_native_engine_reports_exactly_what_pyshacl_reports():
-    from kg.validate import _CHECKS
+    from kg.shacl import CHECKS as _CHECKS
     seen = set()
     for g in _broken_graphs(seed=7, rounds=3, n=60):
         native, reference = validate(g, engine="native"), validate(g, engine="pyshacl")
@@ -190,8 +191,11 @@ def test_validate_falls_back_to_pyshacl_for_shapes_it_does_not_know(monkeypatch)
     shapes = Graph()
     for t in shapes_graph():
         shapes.add(t)
-    shapes.add((FKGR["shape/extra"], SH.targetNode, FKGR["case/t/c1"]))     # not handled natively
+    shapes.add((FKGR["shape/extra"], SH.targetNode, FKGR["case/t/c1"]))
+    shapes.add((FKGR["shape/extra"], SH.property, FKGR["shape/extra-label"]))
+    shapes.add((FKGR["shape/extra-label"], SH.path, RDFS.label))
+    shapes.add((FKGR["shape/extra-label"], SH.maxLength, Literal(1000)))     # not handled natively
     monkeypatch.setattr("kg.ontology.shapes_graph", lambda: shapes)
-    assert kg.validate._native_shapes(shapes) is None
+    assert kg.validate.native_engine_fits(shapes) is False
     violations = validate(_case_graph(FKGC.RomanceFraud, FKGC.LoanFraud))
     assert [(v.shape, v.constraint) for v in violations] == [("fkgsh:CaseShape / fkg:crimeType", "maxCount")]

@@ -56,6 +56,12 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # the reader went away (kg analyze … | head): stop quietly; output still
+            # buffered for the closed pipe goes nowhere instead of failing at exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as e:  # a bug: say so plainly; KG_DEBUG=1 shows the traceback

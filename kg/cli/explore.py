@@ -22,7 +22,7 @@ _SOURCE = click.argument("source", type=click.Path(path_type=Path))
 def viz(source, out, focus, hops, size):
     """Write the interactive explorer of SOURCE (a kg.ttl file or store folder) as one HTML file.
 
-    Example: kg viz outputs/kg.ttl --out outputs/graph.html --focus 杭州市 --hops 2
+    Example: kg viz outputs/kg.ttl --out outputs/graph.html --focus 永康市公安局 --hops 2
     """
     from ..analysis import load_view
     from ..viz import write_html
@@ -63,7 +63,7 @@ def analyze(source, top):
 def path(source, a, b):
     """The shortest chain of relations from A to B (names), with the sentence for each hop.
 
-    Example: kg path outputs/kg.ttl 张某 杭州市
+    Example: kg path outputs/kg.ttl 陈某 重庆市公安局
     """
     from ..analysis import entity_graph, load_triples, read_view, shortest_path
     view = read_view(load_triples(source))

@@ -35,9 +35,10 @@ def query(source, query, query_file, name, params, list_, fmt):
 
     \b
     Example: kg query outputs/kg.ttl 'SELECT ?u WHERE { ?u a fkg:PoliceUnit }'
-             kg query outputs/kg.ttl --name entity --param name=杭州市
+             kg query outputs/kg.ttl --name entity --param name=永康市公安局
              kg query --list
-    (the fkg, fkgr, rdfs, skos, prov, xsd and geo prefixes are predeclared).
+    (the prefixes fkg, fkgr, fkgc, fkgrule, rdf, rdfs, skos, xsd, owl, prov, dcterms
+    and geo are predeclared).
     """
     from ..errors import QueryError
     from ..query import format_result, load_store, named_queries, run, run_named, with_prefixes
@@ -50,7 +51,14 @@ def query(source, query, query_file, name, params, list_, fmt):
     if name is not None:
         if query is not None or query_file is not None:
             raise QueryError("give either --name or a query, not both")
-        click.echo(format_result(call_with_stack(run_named, load_store(source), name, _params(params)), fmt))
+        values = _params(params)
+        result = call_with_stack(run_named, load_store(source), name, values)
+        click.echo(format_result(result, fmt))
+        if not result.rows and result.boolean is None:
+            given = ", ".join(f"{k}={v}" for k, v in values.items())
+            click.echo(f"No answer: {name}{' with ' + given if given else ''} finds nothing in {source}"
+                       + (" (check the name: kg query SOURCE --name entity takes an rdfs:label or skos:altLabel)"
+                          if name == "entity" else ""), err=True)
         return
     if params:
         raise QueryError("--param goes with --name")
@@ -61,7 +69,10 @@ def query(source, query, query_file, name, params, list_, fmt):
     else:
         raise QueryError("give a query as an argument, with --file, or --name (kg query --list)")
     store = load_store(source)
-    click.echo(format_result(call_with_stack(run, store, with_prefixes(text)), fmt))
+    result = call_with_stack(run, store, with_prefixes(text))
+    click.echo(format_result(result, fmt))
+    if not result.rows and result.boolean is None:
+        click.echo(f"No answer: the query finds nothing in {source}", err=True)
 
 
 def _listing(queries) -> str:

@@ -63,7 +63,7 @@ def serve(source, port, host, timeout, memory_mb, max_rows, workers, cors, allow
 @click.option("--endpoint", required=True,
               help="Graph Store Protocol URL (for Oxigraph: http://HOST:PORT/store).")
 @click.option("--graph", default=None, help="Send everything into this one graph instead of graph by graph.")
-@click.option("--user", default=None, help="User name for HTTP basic authentication.")
+@click.option("--user", default=None, help="User name for HTTP Digest or Basic authentication (whichever the server asks for).")
 @click.option("--password", default=None, envvar="KG_PUSH_PASSWORD",
               help="Password (or set KG_PUSH_PASSWORD).")
 @click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -103,17 +103,19 @@ def push(source, endpoint, graph, user, password, state_path, force, delete, qui
 
 
 @main.command()
-@click.argument("store", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("store", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]), default="ttl",
-              show_default=True, help="nq, trig and jsonld keep each article in its named graph; ttl and nt hold their union.")
+              show_default=True, help="nq, trig and jsonld keep the store's named graphs; ttl and nt hold their union.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
 def export(store, fmt, out):
-    """Write the graph held in STORE as Turtle, N-Triples, N-Quads, TriG or JSON-LD.
+    """Write the graph held in STORE (a store folder, or an RDF file such as kg.ttl) as
+    Turtle, N-Triples, N-Quads, TriG or JSON-LD (compact, with an @context of the prefixes).
 
     Example: kg export store --format nq --out kg.nq
+             kg export outputs/kg.ttl --format jsonld --out outputs/kg.jsonld
     """
-    from ..store import GraphStore
-    data = GraphStore(store, read_only=True).export(fmt, out)
+    from ..store import open_source
+    data = open_source(store).export(fmt, out)
     if out is None:
         sys.stdout.buffer.write(data)

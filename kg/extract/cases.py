@@ -10,6 +10,7 @@ every fact. A story of several gangs told in one breath (打掉了…宾阳籍�
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import Optional
@@ -17,7 +18,7 @@ from typing import Optional
 from ..model import CaseFrame, Doc, Entity, Mention, entity_key
 from . import register
 from .casefacts import incident_date, incident_place, telling_first
-from .crimetypes import MIN_SCORE, choose, scores
+from .crimetypes import MIN_SCORE, OTHER_FRAUD, choose, scores
 from .figures import CaseRules, counts_in, figures_of
 from .money import as_amount
 from .stories import Story, split_stories
@@ -87,21 +88,39 @@ def pick_recovered(money: list[Mention], saved: bool = False, victims: bool = Fa
     return max(rec, key=lambda m: Decimal(m.get("value")), default=None)
 
 
-def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Optional[str]) -> list[Mention]:
+COLLECTIVE = re.compile(r"(?:警方|公安|公安机关)$")
+BACKING = re.compile(r"在[^，,。；]{0,24}$")
+BACKED = re.compile(r"^[^，,。；]{0,16}?支持下")
+
+
+def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Optional[str],
+                   gazetteer=None) -> list[Mention]:
     """Units that took part; the home city's bureau when only 警方/民警 are named."""
     out = []
     units = _in(story, doc, "PoliceUnit")
     starts = {m.start for m in units}
+    ends = {m.end: m.start for m in units}
     for m in units:
         if m.end in starts:
             continue          # 铁岭市公安局|西丰县局|反诈中心: the parents inside a chained name
-        if story.in_heading(m.start) or rules.passive_unit(doc.text, m.start, m.end) or _statistic(doc, m, rules):
+        first = m.start
+        while first in ends and ends[first] < first:
+            first = ends[first]           # where the written chain begins (接到X局|反诈中心指令)
+        if story.in_heading(m.start) or rules.passive_unit(doc.text, first, m.end) or _statistic(doc, m, rules):
             continue          # … or it only reports statistics (今年以来，XX警方共劝阻…)
+        if _backing_from_above(doc, m, gazetteer):
+            continue
         out.append(m)
     core = story.core()
     if any(any(s <= m.start < e for s, e in core) for m in out):
         # the units of the lead-in only count when the story itself names none
-        out = [m for m in out if any(s <= m.start < e for s, e in core)]
+        # … unless the lead tells them acting on this case (反诈中心获取线索, 刑侦大队立即核查)
+        out = [m for m in out if any(s <= m.start < e for s, e in core) or _acts(doc, m, rules)]
+    keys = {m.key for m in out if m.key}
+    # a unit and its sub-unit: the sub-unit, the most specific level the text names, unless
+    # the parent is credited with an action of its own (the 分局 formed the task force)
+    out = [m for m in out if not any(k != m.key and m.key and k.startswith(m.key) for k in keys)
+           or _own_action(doc, m, out, rules)]
     if not out and home_bureau:
         text = "".join(doc.text[s:e] for s, e in story.spans)
         hit = rules.police.search(text)
@@ -112,8 +131,50 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
     return out
 
 
+def _acts(doc: Doc, m: Mention, rules: CaseRules) -> bool:
+    """The unit is the subject of an action on the case in its clause (立即展开核查, 拦截)."""
+    stop = min([len(doc.text)] + [i for i in (doc.text.find(c, m.end) for c in "，,。；;\n") if i >= 0])
+    return bool(rules.re["acts"].match(doc.text, m.end, min(stop, m.end + 20)))
+
+
+def _own_action(doc: Doc, parent: Mention, units: list[Mention], rules: CaseRules) -> bool:
+    """The parent unit acts in a sentence of its own, one that names none of its sub-units."""
+    for m in units:
+        if m.key != parent.key or COLLECTIVE.search(m.text):
+            continue          # 武汉警方 stands for the units the story names, it adds none
+        sent = doc.sentence_at(m.start)
+        if any(u.key != parent.key and u.key and u.key.startswith(parent.key or "")
+               and sent.start <= u.start < sent.end for u in units):
+            continue
+        if rules.re["own_action"].search(doc.text, m.end, min(sent.end, m.end + 30)):
+            return True
+    return False
+
+
+def _backing_from_above(doc: Doc, m: Mention, gazetteer) -> bool:
+    """在省公安厅、市公安局的大力支持下: a bureau over the home city's backed the work from
+    above and is no handler; the police of another place supporting on the ground are."""
+    line_start = doc.text.rfind("\n", 0, m.start) + 1
+    if not (BACKING.search(doc.text, line_start, m.start) and BACKED.match(doc.text[m.end:m.end + 24])):
+        return False
+    if gazetteer is None or not doc.home_city:
+        return False
+    home = doc.home_city.partition("/")[2]
+    code = m.get("place")
+    if code is None:
+        name = m.get("canonical") or m.text
+        hits = [h for h in gazetteer.find_all(name) if h.start == 0]
+        code = hits[0].candidates[0] if hits and hits[0].candidates else None
+    if code is None or code == home:
+        return False
+    try:
+        return gazetteer.is_within(home, code)
+    except Exception:
+        return False
+
+
 def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Optional[str],
-             only_group: Optional[Mention] = None) -> Optional[CaseFrame]:
+             only_group: Optional[Mention] = None, gazetteer=None) -> Optional[CaseFrame]:
     """The case a story tells, or None when nobody anchors it or nothing happened."""
     victims, ev_v = _keys([m for m in _in(story, doc, "Victim", "PersonRef") if m.key and m.key.startswith("Victim/")])
     suspects, ev_s = _keys([m for m in _in(story, doc, "Suspect", "PersonRef") if m.key and m.key.startswith("Suspect/")])
@@ -138,7 +199,10 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
         cue = max(desc_cues, key=lambda m: float(m.get("weight")), default=None)
     else:
         ctype, cue = story_type(doc, story)
-    units, ev_u = _keys(telling_first(doc, story, handling_units(doc, story, rules, home_bureau),
+    if not victims and ctype != OTHER_FRAUD and ctype.endswith("诈骗") and rules.re["helper"].search(text):
+        # 引流/跑分/洗钱 helpers with no victim's story: the fraud they served is not told
+        ctype, cue = OTHER_FRAUD, None
+    units, ev_u = _keys(telling_first(doc, story, handling_units(doc, story, rules, home_bureau, gazetteer),
                                       set(victims + suspects + groups), money, rules))
     evidence = ev_v + ev_s + ev_g + [("handledBy", k, s, e) for _, k, s, e in ev_u]
     evidence = [(f if f in ("handledBy",) else _field(f), k, s, e) for f, k, s, e in evidence]
@@ -213,18 +277,45 @@ def home_bureau(doc: Doc, resources) -> tuple[Optional[str], list[Entity]]:
 
 
 def merge_group_and_victim(doc: Doc, stories: list[Story]) -> list[Story]:
-    """A gang's story followed by one victim's story of the same kind of fraud is one case
-    (the gang taken down, then how it cheated the victim)."""
+    """A gang's story followed by one victim's story of the same kind of fraud, or by the
+    story of a victim of that gang, is one case (the gang taken down, then how it cheated
+    the victim)."""
     out: list[Story] = []
     for st in stories:
         prev = out[-1] if out else None
         if (prev is not None and len(prev.groups) == 1 and not prev.victims and st.victims
-                and not st.groups and _own_score(doc, st, story_type(doc, prev)[0]) >= MIN_SCORE):
+                and set(st.groups) <= set(prev.groups)
+                and (prev.groups[0] in _group_keys(doc, st)
+                     or not st.groups and _own_score(doc, st, story_type(doc, prev)[0]) >= MIN_SCORE)):
             prev.spans += st.spans
             prev.victims += st.victims
+            prev.anchors += [a for a in st.anchors if a not in prev.anchors]
             continue
         out.append(st)
     return out
+
+
+def _headline_story(doc: Doc, stats: list) -> list[Story]:
+    """A gang only the headline describes (3名盗贼落网 盗窃团伙被摧毁) and a body that names
+    nobody: the item is that gang's story."""
+    keys = list(dict.fromkeys(m.key for m in doc.labelled("CriminalGroup")
+                              if m.key and m.get("specific") == "1"))
+    if len(keys) != 1:
+        return []
+    skip = {(p.start, p.end) for p in stats}
+    spans, pos = [], 0
+    for line in doc.text.split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        if line.strip() and (s, e) not in skip:
+            spans.append((s, e))
+    title = [sp for sp in spans if doc.text[sp[0]:sp[1]].strip() == doc.title.strip()]
+    return [Story(spans=spans, groups=keys, headings=title, anchors=list(keys))]
+
+
+def _group_keys(doc: Doc, story: Story) -> set[str]:
+    """Groups a story speaks of, described or referred to (该团伙)."""
+    return {m.key for m in _in(story, doc, "CriminalGroup") if m.key}
 
 
 def _own_score(doc: Doc, story: Story, label: str) -> float:
@@ -237,19 +328,20 @@ def _own_score(doc: Doc, story: Story, label: str) -> float:
 def doc_cases(doc: Doc, rules: CaseRules, resources) -> tuple[list[CaseFrame], list, list[Entity]]:
     """Cases, figures and any entity the cases need declared (the home bureau)."""
     stories, stats = split_stories(doc, rules)
-    stories = merge_group_and_victim(doc, stories)
+    stories = merge_group_and_victim(doc, stories) or _headline_story(doc, stats)
     bureau, extra = home_bureau(doc, resources)
+    gaz = getattr(resources, "gazetteer", None)
     frames: list[CaseFrame] = []
     for story in stories:
         described = [m for m in _in(story, doc, "CriminalGroup") if m.get("specific") == "1"]
         distinct = list({m.key: m for m in described}.values())
         if len(distinct) > 1 and not story.victims and _one_sentence(doc, distinct):
             for g in distinct:
-                c = assemble(doc, story, len(frames), rules, bureau, only_group=g)
+                c = assemble(doc, story, len(frames), rules, bureau, only_group=g, gazetteer=gaz)
                 if c:
                     frames.append(c)
             continue
-        c = assemble(doc, story, len(frames), rules, bureau)
+        c = assemble(doc, story, len(frames), rules, bureau, gazetteer=gaz)
         if c:
             frames.append(c)
     used = bureau is not None and any(bureau in c.handled_by for c in frames)

@@ -56,7 +56,7 @@ class CaseRules:
         stops = "，,。；;！？!?\n"
         lo = max(0, start - 12)
         clause_start = max([lo] + [i + 1 for i in range(lo, start) if text[i] in stops])
-        if re.search(r"(?:接到|收到|根据|来自)(?:一条|一份)?$", text[clause_start:start]):
+        if re.search(r"(?:接到|收到|接|根据|按照|依照|来自)(?:一条|一份)?(?:分局|市局|县局|支队|大队)?$", text[clause_start:start]):
             return True       # 接到一条广州市反诈中心紧急预警: the unit only sent the warning
         hi = min(len(text), end + 24)
         clause_end = min([hi] + [i for i in range(end, hi) if text[i] in stops])

@@ -9,62 +9,28 @@ words dropped and the origin (X籍) first; when it says nothing of the scheme, t
 own ``以…为由/名义`` phrase is put in front. Mentions of one group that share their
 distinctive words are merged.
 
-Links: ``originPlace`` (X籍), ``basedIn`` (盘踞在, 在X实施, 窝点), ``arrestedIn`` (the place
-the police went to in an arrest sentence), ``memberOf`` (the leader of 以X为首 and suspects
-arrested with the group).
+Descriptions of one gang told in several words (headline, lead, body) are one group unless
+listed together, in another story or section, or differing in origin, leader or crime
+(:func:`cluster`). Gangs without a group noun come from :mod:`._gang_nameless`; the links
+(``originPlace``, ``basedIn``, ``arrestedIn``, ``memberOf``) from :mod:`._gang_links`; the
+shared rules and mention type live in :mod:`._gangs`.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Optional
 
-from ..model import Doc, Entity, Link, Mention, entity_key, unique_links
+from ..model import Doc, Entity, Link, Mention, entity_key
 from . import register
+from ._gang_links import group_links
+from ._gang_nameless import told_by_reference, gathered, unnamed_crew
+from ._gangs import GENERIC_WORDS, GroupMention, GroupRules, _places_in, core
 
 HARD_STOP = re.compile(r"[，,。；;：:！？!?（(\n]")
-GENERIC_WORDS = re.compile(r"犯罪|诈骗|团伙|集团|恶势力|电信|网络|涉诈|电诈|特大|组织|窝点|黑恶|跨境|跨省|团队|职业")
 WINDOW = 48
-UNIT_AFTER = re.compile(r"[市省县区]?(?:公安|警方|市局|分局|县局|派出所)")
-DEN_WORDS = re.compile(r"窝点|现场|据点|老巢|大本营")
-
-
-class GroupRules:
-    """The patterns of ``group_patterns.tsv``, one compiled regex per kind."""
-
-    def __init__(self, rows: list[dict[str, str]]) -> None:
-        kinds: dict[str, list[str]] = {}
-        for r in rows:
-            kinds.setdefault(r["kind"], []).append(f"(?:{r['pattern']})")
-        self.re = {k: re.compile("|".join(v)) for k, v in kinds.items()}
-
-    def __getattr__(self, kind: str) -> re.Pattern:
-        try:
-            return self.__dict__["re"][kind]
-        except KeyError:
-            raise AttributeError(kind) from None
-
-
-@dataclass
-class GroupMention:
-    start: int             # of the description
-    end: int               # of the group noun
-    desc: str
-    label: str
-    specific: bool
-    refers: bool
-    origin: tuple[Mention, ...] = ()      # Place mentions of X籍
-    based: tuple[Mention, ...] = ()       # Place mentions where it operates
-    leader_span: Optional[tuple[int, int]] = None
-    key: Optional[str] = None             # while clustering: id() of the group it names
-    rule: str = "group.description"
-    den: bool = False
-    aliases: set = field(default_factory=set)
-
-
-def core(label: str) -> str:
-    """What distinguishes a group's label: the label without generic group words."""
-    return GENERIC_WORDS.sub("", label)
+SECTION = re.compile(r"\n\s*(?:案例|案件)?[（(]?[一二三四五六七八九十0-9]+[)）、.．：:]|\n\s*案例[一二三四五六七八九十0-9]")
+AGAIN = re.compile(r"又|另一|再次|再度|还(?:打掉|摧毁|捣毁|端掉|破获)")
+COUNT_AFTER = re.compile(r"[0-9两二三四五六七八九十]+[个伙]")
 
 
 def _desc_start(text: str, start: int, head_start: int, rules: GroupRules) -> tuple[int, bool]:
@@ -82,28 +48,6 @@ def _desc_start(text: str, start: int, head_start: int, rules: GroupRules) -> tu
     return best, refers
 
 
-def _places_in(doc: Doc, start: int, end: int) -> list[Mention]:
-    return [m for m in doc.labelled("Place") if start <= m.start and m.end <= end and m.key]
-
-
-def most_specific(places: list[Mention], resources) -> list[str]:
-    """Keys of ``places`` without those written right before a place inside them
-    (广东东莞 → 东莞; 义乌、金华 keeps both)."""
-    gaz = getattr(resources, "gazetteer", None) if resources is not None else None
-    places = sorted(places, key=lambda p: p.start)
-    out = []
-    for i, p in enumerate(places):
-        nxt = places[i + 1] if i + 1 < len(places) else None
-        if nxt is not None and gaz is not None and nxt.start == p.end and nxt.key != p.key:
-            try:
-                if gaz.is_within(nxt.key.partition("/")[2], p.key.partition("/")[2]):
-                    continue
-            except Exception:
-                pass
-        out.append(p.key)
-    return list(dict.fromkeys(out))
-
-
 def _origin(doc: Doc, start: int, end: int) -> tuple[str, tuple[Mention, ...]]:
     """The X籍 phrase of a description (text, place keys)."""
     m = re.search("籍", doc.text[start:end])
@@ -118,6 +62,8 @@ def _origin(doc: Doc, start: int, end: int) -> tuple[str, tuple[Mention, ...]]:
             cur = p.start
     if not run:
         return "", ()
+    if any(s.start == pos + 1 for s in doc.labelled("Suspect")):
+        return "", ()      # 以广州籍余某…为首: the origin of the people, not of the group
     return doc.text[run[0].start:pos + 1], tuple(run)
 
 
@@ -153,6 +99,8 @@ def describe(doc: Doc, head: re.Match, rules: GroupRules) -> Optional[GroupMenti
         based += _places_in(doc, start + m.end(), head.end())
     if head.group().endswith("窝点"):                       # 捣毁上海诈骗窝点
         based += _places_in(doc, start, head.end())
+    if COUNT_AFTER.match(text, head.end()):
+        return None        # 深挖“黑吃黑”团伙2个: a count, not one group
     gm = GroupMention(start, head.end(), desc, label, specific, refers or not content,
                       origin, tuple(dict.fromkeys(based)))
     gm.den = head.group().endswith("窝点")
@@ -173,7 +121,9 @@ def find_groups(doc: Doc, rules: GroupRules) -> list[GroupMention]:
             continue
         last_end = head.end()
         found.append(gm)
-    return found
+    extra = [g for g in gathered(doc, rules)
+             if not any(f.start <= g.start < f.end for f in found)]   # …等5人组成的…团伙: the same
+    return sorted(found + extra, key=lambda g: g.start)
 
 
 def _enrich(doc: Doc, gm: GroupMention, rules: GroupRules) -> None:
@@ -191,6 +141,7 @@ def _enrich(doc: Doc, gm: GroupMention, rules: GroupRules) -> None:
         head = GENERIC_WORDS.findall(gm.label)
         gm.label = phrase + "".join(head[-3:]) if head else phrase + gm.label
         gm.rule = "group.description.modus"
+        gm.modus = (m.start(1), m.end(1))
 
 
 def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[GroupMention]:
@@ -200,9 +151,12 @@ def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[G
     for gm in mentions:
         if gm.specific and not gm.refers or (gm.specific and gm.origin):
             _enrich(doc, gm, rules)
-            same = next((g for g in groups if _same(g.label, gm.label)), None)
+            same = next((g for g in groups if _same(g.label, gm.label)
+                         and not _another(doc, g, gm, mentions, rules)), None)
+            if same is None and groups and _told_again(doc, groups[-1], gm, mentions, rules):
+                same = groups[-1]
             if same is not None:
-                if len(core(gm.label)) > len(core(same.label)):
+                if _rank(gm) > _rank(same):
                     same.aliases.add(same.label)
                     same.label, same.origin = gm.label, same.origin or gm.origin
                 else:
@@ -221,6 +175,20 @@ def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[G
             if gm.rule.endswith("modus"):
                 groups.append(gm)
                 gm.key = id(gm)
+    if not groups:
+        told = told_by_reference(doc, mentions)
+        if told is not None:
+            for gm in mentions:
+                gm.key = id(told)
+            mentions = sorted(mentions + [told], key=lambda g: g.start)
+            groups.append(told)
+            told.key = id(told)
+    if not groups:
+        crew = unnamed_crew(doc, rules)
+        if crew is not None:
+            mentions = sorted(mentions + [crew], key=lambda g: g.start)
+            groups.append(crew)
+            crew.key = id(crew)
     by_id = {id(g): g for g in groups}
     for g in groups:
         g_key = entity_key("CriminalGroup", g.label, scope=doc.article.id)
@@ -231,11 +199,59 @@ def cluster(doc: Doc, mentions: list[GroupMention], rules: GroupRules) -> list[G
     return [gm for gm in mentions if isinstance(gm.key, str)] if by_id else []
 
 
+def _rank(gm: GroupMention) -> tuple:
+    """Which of two descriptions of one gang names it best: with its leaders, with its
+    origin, then the one that says most."""
+    return gm.rule not in ("group.gathered", "group.referred"), bool(gm.leader_span), bool(gm.origin), len(core(gm.label))
+
+
+def _told_again(doc: Doc, group: GroupMention, gm: GroupMention, mentions: list[GroupMention],
+                rules: GroupRules) -> bool:
+    """A news item tells one gang in several words (the headline's 一诈骗团伙, the lead's
+    跨省电信诈骗团伙, the body's 以X为首的…团伙): a new description is the gang told last
+    unless it is listed beside it in one sentence, opens another story, or differs in
+    origin, leader or kind of crime."""
+    told = [m for m in mentions if m.key == id(group)]
+    sent = doc.sentence_at(gm.start).index
+    if any(doc.sentence_at(m.start).index == sent for m in told) or _another(doc, group, gm, mentions, rules):
+        return False
+    if group.origin and gm.origin and not {p.key for p in group.origin} & {p.key for p in gm.origin}:
+        return False
+    if group.leader_span and gm.leader_span and \
+            doc.text[slice(*group.leader_span)] != doc.text[slice(*gm.leader_span)]:
+        return False
+    a, b = _kind(doc, group), _kind(doc, gm)
+    return not (a and b and a != b)
+
+
+def _another(doc: Doc, group: GroupMention, gm: GroupMention, mentions: list[GroupMention],
+             rules: GroupRules) -> bool:
+    """The description opens another story (另/此外…), a new section of a round-up (案例二),
+    or tells a gang taken down again (又打掉一个…)."""
+    para = doc.text.rfind("\n", 0, gm.start) + 1
+    if rules.another.search(doc.text[para:gm.start].lstrip()):
+        return True
+    told = [m.end for m in mentions if m.key == id(group) and m.end <= gm.start]
+    if told and SECTION.search(doc.text, max(told), gm.start):
+        return True
+    clause = max(para, *(doc.text.rfind(c, 0, gm.start) + 1 for c in "，,。；;"))
+    return bool(AGAIN.search(doc.text, clause, gm.start + 1))
+
+
+def _kind(doc: Doc, gm: GroupMention) -> Optional[str]:
+    """The crime type a description itself shows strongly, if any."""
+    from .crimetypes import MIN_SCORE, scores
+    spans = [(gm.start, gm.end)] + ([gm.modus] if gm.modus else [])
+    total = scores(m for m in doc.labelled("CrimeCue") if any(s <= m.start and m.end <= e for s, e in spans))
+    label, best = max(sorted(total.items()), key=lambda kv: kv[1], default=(None, 0.0))
+    return label if best >= MIN_SCORE else None
+
+
 def _relabel(doc: Doc, group: GroupMention, ref: GroupMention) -> None:
     """该网络投资交易平台诈骗团伙 after 上海诈骗窝点: the fuller description names the group,
     with the places of the first one in front."""
-    if len(core(ref.label)) <= len(core(group.label)):
-        return
+    if len(core(ref.label)) <= len(core(group.label)) or ref.den and not group.den:
+        return          # …藏匿在菲律宾等地的话务诈骗窝点: a part of the network, not its name
     places = "".join(p.text for p in _places_in(doc, group.start, group.end) if p.text not in ref.label)
     group.aliases.add(group.label)
     group.label = places + ref.label
@@ -244,114 +260,6 @@ def _relabel(doc: Doc, group: GroupMention, ref: GroupMention) -> None:
 def _same(a: str, b: str) -> bool:
     ca, cb = core(a), core(b)
     return bool(ca and cb and (ca in cb or cb in ca))
-
-
-def _sentences_of(doc: Doc, gms: list[GroupMention], another: re.Pattern,
-                  others: list[int] = ()) -> list[tuple[int, int]]:
-    """Sentences that speak of a group: those with its mentions and the sentences after
-    them to the end of the next paragraph (the arrest is often told in the paragraph after
-    the gang is described) unless that one opens another story (``another``), stopping
-    where another group is mentioned (``others``)."""
-    spans = []
-    for gm in gms:
-        s = doc.sentence_at(gm.start)
-        spans.append((s.start, s.end))
-        para_end = doc.text.find("\n", s.end)
-        if para_end >= 0:
-            nxt = doc.text.find("\n", para_end + 1)
-            nxt = len(doc.text) if nxt < 0 else nxt
-            if not another.search(doc.text[para_end + 1:nxt].strip()):
-                para_end = nxt
-        para_end = len(doc.text) if para_end < 0 else para_end
-        stop = min((o for o in others if o >= s.end), default=len(doc.text))
-        for t in doc.sentences:
-            if s.end <= t.start and t.end <= para_end and t.end <= stop:
-                spans.append((t.start, t.end))
-    return sorted(set(spans))
-
-
-def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, resources,
-                others: list[int] = ()) -> list[Link]:
-    """originPlace, basedIn, arrestedIn and memberOf links of one group."""
-    links: list[Link] = []
-    first = gms[0]
-    sent = doc.sentence_at(first.start)
-    for p in most_specific([m for g in gms for m in g.origin], resources):
-        links.append(Link(key, "originPlace", p, "group.origin", sent.start, sent.end))
-    for p in most_specific([m for g in gms for m in g.based], resources):
-        links.append(Link(key, "basedIn", p, "group.based", sent.start, sent.end))
-    suspects = list(doc.labelled("Suspect"))
-    for g in gms:
-        if g.leader_span:
-            for s in suspects:
-                if g.leader_span[0] <= s.start and s.end <= g.leader_span[1] and s.key:
-                    links.append(Link(s.key, "memberOf", key, "group.leader", sent.start, sent.end))
-    all_desc = [(g.start, g.end) for g in gms]
-    for s0, e0 in _sentences_of(doc, gms, rules.another, others):
-        sentence = doc.text[s0:e0]
-        if not rules.arrest.search(sentence):
-            continue
-        where = [p for g in gms if g.den and s0 <= g.start < e0 for p in g.based]
-        for m in rules.arrest_at.finditer(sentence):
-            at = s0 + m.end()
-            near = [p for p in _places_in(doc, at, e0) if not any(a <= p.start < b for a, b in all_desc)]
-            where += [p for p in _chain(near, at) if not UNIT_AFTER.match(doc.text, p.end)]
-        where = where or _implied_place(doc, s0, e0)
-        places = most_specific(where, resources)
-        for p in places:
-            links.append(Link(key, "arrestedIn", p, "group.arrested", s0, e0))
-            if DEN_WORDS.search(sentence):
-                links.append(Link(key, "basedIn", p, "group.den", s0, e0))
-        for s in suspects:
-            if s0 <= s.start < e0 and s.key:
-                links.append(Link(s.key, "memberOf", key, "group.arrested_with", s0, e0))
-                links += [Link(s.key, "arrestedIn", p, "group.arrested_with", s0, e0) for p in places]
-    links += _preceding_members(doc, key, first, suspects)
-    return unique_links(links)
-
-
-def _chain(places: list[Mention], at: int) -> list[Mention]:
-    """The places written one after another from ``at`` (赶赴广东省东莞市: both; the deeper
-    is kept by :func:`most_specific`)."""
-    out: list[Mention] = []
-    for p in sorted(places, key=lambda p: (p.start, -p.end)):
-        if not out and at <= p.start <= at + 2 or out and p.start == out[-1].end:
-            out.append(p)
-        elif out and p.start > out[-1].end:
-            break
-    return out
-
-
-SUPPORT = re.compile(r"在([^，,。]{2,12}?)(?:公安局|警方|公安机关)[^，,。]{0,6}(?:支持|配合|协助|帮助)")
-LOCAL = re.compile(r"当地(?:警方|公安)")
-
-
-def _implied_place(doc: Doc, s0: int, e0: int) -> list[Mention]:
-    """Where an arrest without a named place happened: the supporting police's city
-    (在广州市公安局大力支持下, this sentence or the one before) or, for 当地警方, the
-    last place named before that is not part of a unit's name."""
-    prev = doc.sentence_at(s0 - 1) if s0 > 0 else doc.sentence_at(s0)
-    lo = prev.start if doc.text.find("\n", prev.end, s0) < 0 else s0
-    for m in SUPPORT.finditer(doc.text, lo, e0):
-        found = _places_in(doc, m.start(1), m.end(1) + 1)
-        if found:
-            return found[-1:]
-    if LOCAL.search(doc.text, lo, e0):
-        para = doc.text.rfind("\n", 0, s0) + 1
-        before = [p for p in _places_in(doc, max(0, para - 400), s0) if not UNIT_AFTER.match(doc.text, p.end)]
-        return before[-1:]
-    return []
-
-
-def _preceding_members(doc: Doc, key: str, first: GroupMention, suspects: list[Mention]) -> list[Link]:
-    """Suspects traced in the sentence just before a gang is described (锁定了严某和王某。
-    …一个家族式诈骗团伙在背后操作) are its members."""
-    sent = doc.sentence_at(first.start)
-    if sent.index == 0 or "\n" in doc.text[sent.start - 1:sent.start]:
-        return []
-    prev = doc.sentences[sent.index - 1]
-    return [Link(s.key, "memberOf", key, "group.traced_members", prev.start, sent.end)
-            for s in suspects if prev.start <= s.start < prev.end and s.key]
 
 
 def group_annotations(doc: Doc, rules: GroupRules, resources=None) -> tuple[list[Mention], list[Entity], list[Link]]:
@@ -371,7 +279,7 @@ def group_annotations(doc: Doc, rules: GroupRules, resources=None) -> tuple[list
     return mentions, list(entities.values()), links
 
 
-@register("groups", requires=("Place", "Suspect", "CrimeCue"), assigns=("CriminalGroup", "links"))
+@register("groups", requires=("Place", "Suspect", "Victim", "CrimeCue"), assigns=("CriminalGroup", "links"))
 def make_groups(resources):
     rules = GroupRules(resources.table("group_patterns"))
 

@@ -225,15 +225,23 @@ def _arrested(doc: Doc, suspects: list[Mention], places: list[Mention], home: se
             yield _link(doc, m, "arrestedIn", place.key, rule, m.start)
 
 
+LIST_SEP = ("、", "和", "及")
+
+
 def _towards(text: str, places: list[Mention], start: int, end: int, skip: set[str]) -> Optional[Mention]:
     """The last place in ``[start, end)`` written after 在/赴/前往… (a chain 广东东莞 gives 东莞)."""
     found = None
     for p in places:
         if start <= p.start and p.end <= end and p.key not in skip:
             if TOWARDS.search(text, max(start, p.start - 2), p.start):
+                if found is not None and text[p.start - 1:p.start] in ("至", "到") \
+                        and not re.search(r"[，,。；]", text[found.end:p.start]):
+                    continue        # 在平舆县至驻马店市的公共汽车上: the route starts where it happened
                 found = p
             elif found is not None and found.end == p.start:
                 found = p                                # 赴广东东莞: the deeper place
+    if found is not None and (text[found.end:found.end + 1] in LIST_SEP or text[found.start - 1:found.start] in LIST_SEP):
+        return None     # 在贵州铜仁、湖南娄底等地抓获: which one is this person's is not said
     return found
 
 
