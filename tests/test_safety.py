@@ -159,10 +159,10 @@ def test_build_that_loses_most_articles_keeps_the_previous_outputs_and_fails(sma
     before = {n: (out / n).read_bytes() for n in ("kg.ttl", "graph.html")}
     real = kg.parallel.process_article
 
-    def mostly_dies(article, pipeline, full=True):
+    def mostly_dies(article, pipeline, *args, **kwargs):
         if not article.id.startswith("bj"):
             return kg.parallel.Outcome(article.path, article.id, error="a worker process died")
-        return real(article, pipeline, full)
+        return real(article, pipeline, *args, **kwargs)
 
     monkeypatch.setattr(kg.parallel, "process_article", mostly_dies)
     report = build([small_corpus], out, html=True, validate=False, pipeline=pipeline)
@@ -417,7 +417,7 @@ def test_cli_build_that_loses_most_articles_says_so_and_exits_1(small_corpus, tm
     out = tmp_path / "out"
     out.mkdir()
     (out / "kg.ttl").write_text("# a good graph of an earlier build\n", encoding="utf-8")
-    monkeypatch.setattr(kg.parallel, "process_article", lambda article, pipeline, full=True: kg.parallel.Outcome(
+    monkeypatch.setattr(kg.parallel, "process_article", lambda article, pipeline, *args, **kwargs: kg.parallel.Outcome(
         article.path, article.id, error="a worker process died"))
     res = CliRunner().invoke(main, ["build", str(small_corpus), "--out", str(out), "--no-html", "--no-validate"])
     assert res.exit_code == 1
