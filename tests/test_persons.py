@@ -189,3 +189,47 @@ def test_persons_full_name_in_a_list_after_a_title(kg_resources, doc_of):
 def test_persons_officer_name_stops_where_jieba_starts_a_word(kg_resources, doc_of):
     doc = _persons(kg_resources, doc_of("值班民警何强接警后立即赶到。民警王明宇到达现场。"))
     assert _roles(doc) == {"何强": "PoliceOfficer", "王明宇": "PoliceOfficer"}
+
+
+def test_persons_three_character_mou_name_written_once(kg_resources, doc_of):
+    text = "警方查明,这是一个以组织者孙某亮为首的诈骗团伙,嫌疑人钱某华(男,35岁)负责转账。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"孙某亮": "Suspect", "钱某华": "Suspect"}
+
+
+def test_persons_mou_name_does_not_take_a_word_or_function_character(kg_resources, doc_of):
+    text = "现场嫌疑人周某指认作案经过。嫌疑人周某指认作案经过。嫌疑人吴某均已到案,郑某因涉嫌盗窃被抓获。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"周某": "Suspect", "吴某": "Suspect", "郑某": "Suspect"}
+
+
+def test_persons_preposition_surname_before_a_time_word_is_no_name(kg_resources, doc_of):
+    text = "民警查明,犯罪嫌疑人于数日前离开本地,随后将嫌疑人于晓峰抓获。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"于晓峰": "Suspect"}
+
+
+def test_persons_officers_listed_after_one_title(kg_resources, doc_of):
+    text = "接警后,民警孟凡林、宋佳和辅警曹立军、邵明赶到现场。民警汪海和钱宇航合力将嫌疑人制服。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {n: "PoliceOfficer" for n in ("孟凡林", "宋佳", "曹立军", "邵明", "汪海", "钱宇航")}
+
+
+def test_persons_kin_word_names_the_only_victim(kg_resources, doc_of):
+    text = ("日前,一位七旬老大娘接到自称医保中心的电话。老大娘信以为真,准备转账。"
+            "民警赶到银行,告诉老大娘这是诈骗,老大娘这才打消了念头。")
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"老大娘": "Victim"}
+    assert len([m for m in doc.mentions if m.label == "Victim"]) == 4
+
+
+def test_persons_kin_word_is_no_victim_beside_a_named_one_or_said_once(kg_resources, doc_of):
+    named = _persons(kg_resources, doc_of("王女士被骗2万元后报警。老大爷在一旁说,老大爷也接过这种电话。"))
+    once = _persons(kg_resources, doc_of("民警提醒,老大爷老大娘们接到陌生电话要多留个心眼。"))
+    assert _roles(named) == {"王女士": "Victim"} and _roles(once) == {}
+
+
+def test_persons_surname_xing_forms_name_a_person(kg_resources, doc_of):
+    text = "近日,一名刘姓老人接到冒充公安的电话,被骗3万元。民警随后将犯罪嫌疑人一名钟姓男子抓获。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"刘姓老人": "Victim", "钟姓男子": "Suspect"}

@@ -110,3 +110,18 @@ def test_relations_victim_lives_where_she_runs_a_shop_or_after_her_occupation(ru
                       "家住蒋村街道的初二学生小雨被骗500元。\n", PIPE)
     lives = {(name, key) for name, key, _ in _links(res, "livesIn")}
     assert lives == {("钱先生", "Place/330106-留下街道"), ("小雨", "Place/330106-蒋村街道")}
+
+
+def test_relations_listed_officers_share_the_unit_of_the_first(run_article):
+    text = ("杭州市公安局西湖区分局北山派出所接到报警。当晚,杭州市公安局西湖区分局刑侦大队民警林海、"
+            "范志刚和辅警孔祥将嫌疑人抓获。\n")
+    got = {(n, o.rsplit("/", 1)[-1]) for n, o, _ in _links(run_article(text, PIPE), "worksFor")}
+    assert got == {("林海", "杭州市公安局西湖区分局刑侦大队"), ("范志刚", "杭州市公安局西湖区分局刑侦大队"),
+                   ("孔祥", "杭州市公安局西湖区分局刑侦大队")}
+
+
+def test_relations_officer_works_for_the_most_specific_unit_named_earlier(run_article):
+    text = ("杭州市公安局西湖区分局北山派出所近日破获一起盗窃案。记者从杭州市公安局获悉此事。\n"
+            "前段时间,辖区内自行车被盗案件频发。\n凌晨时分,蹲守的民警梁文涛发现了嫌疑人。\n")
+    got = {(n, o.rsplit("/", 1)[-1]) for n, o, _ in _links(run_article(text, PIPE), "worksFor")}
+    assert got == {("梁文涛", "杭州市公安局西湖区分局北山派出所")}

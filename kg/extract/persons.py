@@ -49,6 +49,7 @@ NOT_XIAO_NAME = frozenset("于区康孔路米车费钱包农国山鱼麦龙花�
 # Who a 小X nickname may follow when X is no surname (学生小宇, 女孩小雨).
 XIAO_AFTER = re.compile(r"(?:学生|大学生|中学生|小学生|高中生|初中生|女孩|男孩|孩子|青年|小伙|姑娘|网友|女子|男子|"
                         r"居民|市民|村民|少年|少女|宝妈|员工|职员|女儿|儿子)$")
+XING = re.compile(r"姓([男女])子")
 LIST_SEP = re.compile(r"、|和|及|与|以及")
 ALIAS = re.compile(r"小([\u4e00-\u9fff])(?:的)?(?:全名|本名|真名|大名|名叫|原名|真实姓名)(?:是|叫|为)?")
 
@@ -87,6 +88,9 @@ class _Lexicon:
             intro = re.compile(pat) if r["names"] == "yes" else None
             self.cues.append((r["id"], r["role"], r["side"], float(r["weight"]), rx, intro))
         self.coref = [(r["id"], r["word"], r["gender"], int(r["window"])) for r in resources.table("coref_words")]
+        kin = sorted(resources.table("kin_terms"), key=lambda r: -len(r["word"]))
+        self.kin = {r["word"]: (r["id"], r["gender"]) for r in kin}
+        self.kin_re = re.compile("|".join(re.escape(r["word"]) for r in kin))
 
 
 @register("persons")
@@ -106,6 +110,7 @@ def _annotate(doc: Doc, lex: _Lexicon) -> Doc:
     taken = _taken_spans(doc)
     names: dict[str, _Name] = {}
     _find_honorifics(text, lex, names)
+    _find_xing(text, lex, names)
     _find_mou(text, lex, names)
     _find_titled(text, lex, names)
     _find_aliases(text, lex, names)
@@ -128,6 +133,10 @@ def _annotate(doc: Doc, lex: _Lexicon) -> Doc:
     org_mentions, org_entities = _org_victims(doc, lex, taken)
     mentions += org_mentions
     entities += org_entities
+    if not any(e.type == "Victim" for e in entities):
+        kin_mentions, kin_entities = _kin_victim(doc, lex, taken)
+        mentions += kin_mentions
+        entities += kin_entities
     mentions.sort(key=lambda m: (m.start, m.end))
     refs = _coreference(doc, mentions, lex)
     return doc.add(mentions=mentions + refs, entities=entities)
@@ -144,18 +153,30 @@ def _add(names: dict[str, _Name], name: str, form: str, start: int, end: int, ru
 
 def _find_honorifics(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
     for m in lex.hon_re.finditer(text):
-        sur = lex.surnames.ending_at(text, m.start())
+        xing = text[m.start() - 1:m.start()] == "姓"          # 王姓老人: the report's name for her
+        sur = lex.surnames.ending_at(text, m.start() - xing)
         if sur is None:
             continue
-        start = m.start() - len(sur)
-        if quantified(text, start) or text[start - 1:start] == "小":
-            continue
+        start = m.start() - xing - len(sur)
+        if (quantified(text, start) and not xing) or text[start - 1:start] == "小":
+            continue                                # 一名王姓老人 is named, 一位女士 is not
         name = text[start:m.end()]
         if not lex.surnames.common(sur) and text.count(name) < 2:
             continue
         rule_id, gender, role = lex.honorifics[m.group()]
         nm = _add(names, name, "honorific", start, m.end(), f"person.{rule_id}", gender)
         nm.officer = nm.officer or role == "PoliceOfficer"
+
+
+def _find_xing(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
+    """``王姓男子``, ``李姓女子``: a person the report names by surname only; cues decide the role."""
+    for m in XING.finditer(text):
+        sur = lex.surnames.ending_at(text, m.start())
+        if sur is None or not lex.surnames.common(sur):
+            continue
+        start = m.start() - len(sur)
+        gender = "m" if m.group(1) == "男" else "f"
+        _add(names, text[start:m.end()], "xing", start, m.end(), "person.xing", gender)
 
 
 def _find_mou(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
@@ -166,7 +187,7 @@ def _find_mou(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
                 continue
             if quantified(text, start) or inside_word(text, start, lex.freq):
                 break
-            end = mou_name_at(text, start, lex.surnames, lex.freq)
+            end = mou_name_at(text, start, lex.surnames, lex.freq, lex.tokenize)
             if end is None:
                 break
             name = text[start:end]
@@ -192,6 +213,7 @@ def _find_titled(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
             continue
         nm = _add(names, text[start:end], "titled", start, end, f"person.{rule_id}")
         nm.officer = True
+        _find_listed_officers(text, end, lex, names, rule_id)
     for rule_id, role, side, weight, rx, intro in lex.cues:
         if intro is None:
             continue
@@ -209,11 +231,24 @@ def _find_listed(text: str, end: int, lex: _Lexicon, names: dict[str, _Name], ru
     covers the list; 某-names are found on their own, full names only so."""
     while LIST_SEP.match(text, end):
         i = LIST_SEP.match(text, end).end()
-        nxt = mou_name_at(text, i, lex.surnames, lex.freq) or full_name_at(text, i, lex.surnames, lex.freq, lex.tokenize)
+        nxt = mou_name_at(text, i, lex.surnames, lex.freq, lex.tokenize) or full_name_at(text, i, lex.surnames, lex.freq, lex.tokenize)
         if nxt is None:
             return
         if "某" not in text[i:nxt]:
             _add(names, text[i:nxt], "titled", i, nxt, f"person.{rule_id}.listed")
+        end = nxt
+
+
+def _find_listed_officers(text: str, end: int, lex: _Lexicon, names: dict[str, _Name], rule_id: str) -> None:
+    """The names listed after an officer's (民警王明、李强和张伟): the title covers the list;
+    a list item with its own title (、辅警赵刚) is found by that title."""
+    while LIST_SEP.match(text, end):
+        i = LIST_SEP.match(text, end).end()
+        nxt = full_name_at(text, i, lex.surnames, lex.freq, lex.tokenize)
+        if nxt is None:
+            return
+        nm = _add(names, text[i:nxt], "titled", i, nxt, f"person.{rule_id}.listed")
+        nm.officer = True
         end = nxt
 
 
@@ -307,12 +342,42 @@ def _role(text: str, nm: _Name, lex: _Lexicon) -> Optional[str]:
     harm = score["Victim"] + score["Suspect"]
     if score["Witness"] > 0 and harm == 0:
         return None
-    prior = {"honorific": ("Victim", 2.0), "mou": ("Suspect", 2.0), "xiao": ("Victim", 1.0)}.get(nm.form)
+    prior = {"honorific": ("Victim", 2.0), "mou": ("Suspect", 2.0), "xiao": ("Victim", 1.0),
+             "kin": ("Victim", 1.0)}.get(nm.form)
     if prior and CRIME_WORDS.search(text):
         score[prior[0]] += prior[1]
     if score["Victim"] == score["Suspect"] == 0:
         return None
     return "Victim" if score["Victim"] > score["Suspect"] else "Suspect"
+
+
+# ------------------------------------------------------------------ a victim named by a kin word
+def _kin_victim(doc: Doc, lex: _Lexicon, taken) -> tuple[list[Mention], list[Entity]]:
+    """``老大爷`` as the name of the item's one victim (一老汉接到诈骗电话…老大爷信以为真):
+    the kin word written most often on its own (at least twice, not after a surname), with a
+    cue of harm at one of its mentions."""
+    text = doc.text
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for m in lex.kin_re.finditer(text):
+        s, e = m.span()
+        sur = lex.surnames.ending_at(text, s)
+        if sur and lex.surnames.common(sur) or text[s - 1:s] in ("小", "姓"):
+            continue                                # 王大爷 is a name of its own
+        if any(ts <= s < te for ts, te in taken):
+            continue
+        spans[m.group()].append((s, e))
+    best = max(spans, key=lambda w: (len(spans[w]), len(w), w), default=None)
+    if best is None or len(spans[best]) < 2:
+        return [], []
+    rule_id, gender = lex.kin[best]
+    nm = _Name(best, "kin", gender, [(s, e, f"person.{rule_id}") for s, e in spans[best]])
+    if _role(text, nm, lex) != "Victim":
+        return [], []
+    key = entity_key("Victim", best, scope=doc.article.id)
+    entity = Entity(key, "Victim", best, frozenset(), (("kind", "person"),))
+    mentions = [Mention(s, e, best, "Victim", rule, key, (("form", "kin"), ("gender", gender)))
+                for s, e, rule in nm.spans]
+    return mentions, [entity]
 
 
 # ------------------------------------------------------------------ companies as victims

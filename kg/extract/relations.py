@@ -38,6 +38,7 @@ TOWARDS = re.compile(r"(?:在|赴|奔赴|远赴|前往|到|于|至|抵达|转战
 LEVEL_RANK = {"country": 1, "province": 2, "prefecture": 3, "county": 4, "township": 5, "area": 5}
 BUREAU = re.compile(r"公安(?:分局|局)?$")
 AND = re.compile(r"^[、和与及]$")
+LIST_GAP = re.compile(r"[、和与及]|以及")
 OFFICER_TITLE = re.compile(r"(?:实习学警|见习民警|民警|辅警|学警|交警|巡警|特警|刑警|警官|警长|教导员|所长|副所长|"
                            r"副?局长|副?政委|大队长|支队长|中队长|队长|组长|主任)[\s：:]?$")
 
@@ -104,10 +105,11 @@ def _works_for(doc: Doc, officers: list[Mention], units: list[Mention]) -> Itera
     for m in officers:
         by_key.setdefault(m.key, []).append(m)
     unit_keys = {u.key for u in units}
+    heads = _list_heads(text, officers)
     for key, ms in by_key.items():
         found = False
         for m in ms:
-            title = OFFICER_TITLE.search(text, max(0, m.start - 8), m.start)
+            title = OFFICER_TITLE.search(text, max(0, heads.get(m.start, m.start) - 8), heads.get(m.start, m.start))
             if title is None:
                 continue
             unit = _ending_before(units, title.start(), GAP_WORKS, text, limit=2)
@@ -128,6 +130,24 @@ def _works_for(doc: Doc, officers: list[Mention], units: list[Mention]) -> Itera
                 break
         if not found and len(unit_keys) == 1:
             yield _link(doc, ms[0], "worksFor", next(iter(unit_keys)), "relation.worksFor.only_unit", ms[0].start)
+        elif not found:
+            starts = {u.start for u in units}
+            before = [u.key for u in units if u.end <= ms[0].start and u.end not in starts]   # not 市局 of 市局XX所
+            if before:     # the unit the story is about: named most often before, the most specific
+                best = max(set(before), key=lambda k: (before.count(k), len(k), k))
+                yield _link(doc, ms[0], "worksFor", best, "relation.worksFor.earlier", ms[0].start)
+
+
+def _list_heads(text: str, officers: list[Mention]) -> dict[int, int]:
+    """Start of each officer listed after another (民警王明、李强和张伟) -> start of the first
+    name of its list, whose title and unit it shares."""
+    heads: dict[int, int] = {}
+    prev = None
+    for m in sorted(officers, key=lambda m: m.start):
+        if prev is not None and prev.end < m.start and LIST_GAP.fullmatch(text, prev.end, m.start):
+            heads[m.start] = heads.get(prev.start, prev.start)
+        prev = m
+    return heads
 
 
 def _nearest_bureau(units: list[Mention], m: Mention, county: bool) -> Optional[Mention]:
