@@ -23,7 +23,7 @@ NAMED_KINDS = STATION_KINDS + ("分局",)
 NAMED_FIRST = {k[0] for k in NAMED_KINDS}
 ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}")   # 第一中队, 第3大队
 STATION_STOP = set("的了到在至往和与及、各该本全其原")
-NAME_TAIL_STOP = set("向去回进入给被把将为是找送报赴")   # a verb or preposition right before 派出所
+NAME_TAIL_STOP = set("向去回进入给被把将为是找送报赴来对叫到往至")   # a verb or preposition right before 派出所
 # words before 派出所 that are not a station's name (辖区派出所, 推送到对应派出所)
 GENERIC_NAMES = {"辖区", "属地", "当地", "各地", "基层", "所在", "附近", "全市", "全县", "全区", "对应",
                  "报告", "相关", "所属", "就近", "联系", "通知", "前往", "赶到", "来到", "走进", "城区"}
