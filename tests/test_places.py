@@ -142,3 +142,8 @@ def test_places_namesake_county_carries_its_city_in_an_alias(run_article):
     binyang = res.docs[0].entity("Place/450126")
     assert "包头市青山区" in qingshan.aliases
     assert not any(a.endswith("宾阳县") and a != "宾阳县" for a in binyang.aliases)
+
+
+def test_places_short_form_of_an_autonomous_county_with_its_suffix(run_article):
+    res = run_article("景宁县居民吴女士报警称被骗2万元。\n")
+    assert set(_places(res)) == {"Place/331127"}

@@ -374,9 +374,11 @@ def _kin_victim(doc: Doc, lex: _Lexicon, taken) -> tuple[list[Mention], list[Ent
     if _role(text, nm, lex) != "Victim":
         return [], []
     key = entity_key("Victim", best, scope=doc.article.id)
-    entity = Entity(key, "Victim", best, frozenset(), (("kind", "person"),))
-    mentions = [Mention(s, e, best, "Victim", rule, key, (("form", "kin"), ("gender", gender)))
-                for s, e, rule in nm.spans]
+    others = {w for w in spans if w != best and lex.kin[w][1] in (gender, "-")}   # 一老汉…老大爷…
+    entity = Entity(key, "Victim", best, frozenset(others), (("kind", "person"),))
+    spans_all = nm.spans + [(s, e, f"person.{lex.kin[w][0]}.alias") for w in others for s, e in spans[w]]
+    mentions = [Mention(s, e, text[s:e], "Victim", rule, key, (("form", "kin"), ("gender", gender)))
+                for s, e, rule in sorted(spans_all)]
     return mentions, [entity]
 
 

@@ -159,6 +159,8 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
         return None
     if hit.is_full_name:
         return "place.gazetteer.full"
+    if d.level == "county" and text[e:e + 1] in ("县", "旗") and d.name.endswith(text[e]):
+        return "place.short.suffixed"   # 景宁县 of 景宁畲族自治县 (not the 宁县 inside it)
     if text[e:e + 4].startswith(rules.inside_unit):
         return None   # 石门派出所, 玉林派出所: a station named after a township, not 石门县 or 玉林市
     if d.level in HIGH_LEVELS:

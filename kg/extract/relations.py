@@ -25,14 +25,15 @@ from ..model import Doc, Link, Mention
 from . import register
 
 # What may stand between a place (or unit) and the person it goes with.
-GAP_LIVES = re.compile(r"(?:的|辖区|居民|市民|村民|民|群众|老人|家住|一名|一位|个体户|个体工商户|店主|商户|经营户|"
+GAP_LIVES = re.compile(r"[县市区州旗镇乡]?(?:的|辖区|居民|市民|村民|民|群众|老人|家住|一名|一位|一|农民|工人|个体户|个体工商户|店主|商户|经营户|"
                        r"[初高][一二三]|[大中小]?学生|高中生|初中生|退休|职工|员工|教师|司机|女子|男子|青年|小伙|"
                        r"宝妈|网民|业主)*")
 # 在X经营一家饭店的王先生: the victim works or lives at the place written after 在.
 GAP_AT = re.compile(r"(?:经营|开了?|开设|工作|上班|打工|务工|居住|生活|做生意)[^，,。；;！？\n]{0,10}的")
 GAP_ORIGIN = re.compile(r"籍(?:男子|女子|人员|犯罪嫌疑人|嫌疑人|人)?|的|")
 GAP_WORKS = re.compile(r"[\s、]*")
-RESIDENT = re.compile(r"(?:辖区|本地|当地)(?:居民|群众|市民|村民)$")
+RESIDENT = re.compile(r"(?:(?:辖区|本地|当地)(?:居民|群众|市民|村民)|[，,、：:]居民)$")
+LOCAL_RESIDENT = re.compile(r"(?:辖区|本地|当地)(?:居民|群众|市民|村民)$")
 ARREST = re.compile(r"抓获|抓捕|抓到|擒获|缉拿|落网|归案|押解|刑事拘留|刑拘")
 TOWARDS = re.compile(r"(?:在|赴|奔赴|远赴|前往|到|于|至|抵达|转战|辗转)$")
 LEVEL_RANK = {"country": 1, "province": 2, "prefecture": 3, "county": 4, "township": 5, "area": 5}
@@ -184,17 +185,28 @@ def _lives_in(doc: Doc, victims: list[Mention], places: list[Mention], units: li
             yield _link(doc, m, "livesIn", inside[-1].key, "relation.livesIn.in_name", m.start)
             continue
         if RESIDENT.search(text, max(0, m.start - 6), m.start):
-            area = _unit_area(doc, m, places, units)
+            area = _unit_area(doc, m, places, units, LOCAL_RESIDENT.search(text, max(0, m.start - 6), m.start))
             if area is not None:
                 yield _link(doc, m, "livesIn", area, "relation.livesIn.unit_area", m.start)
 
 
-def _unit_area(doc: Doc, m: Mention, places: list[Mention], units: list[Mention]) -> Optional[str]:
+def _unit_area(doc: Doc, m: Mention, places: list[Mention], units: list[Mention], local=True) -> Optional[str]:
     """The area of the first unit named before ``m`` in its sentence (辖区居民): the deepest
     place it polices or names, over a chain of units written together (XX市公安局XX分局)."""
     before = [u for u in units if u.end <= m.start and _same_sentence(doc, u.start, m.start)]
-    if not before:
+    if not before and not local:
         return None
+    if not before:      # 辖区居民 in a sentence of its own: the unit named last before, else first
+        earlier = [u for u in units if u.end <= m.start]
+        first = earlier[-1] if earlier else (units[0] if units else None)
+        if first is None:
+            return None
+        while True:     # back to the start of a chain written together (XX市公安局XX分局)
+            prev = next((u for u in units if u.end == first.start), None)
+            if prev is None:
+                break
+            first = prev
+        before = [u for u in units if u.start >= first.start]
     chain = [before[0]]
     for u in before[1:]:
         if u.start <= chain[-1].end:
