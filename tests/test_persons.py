@@ -238,3 +238,18 @@ def test_persons_surname_xing_forms_name_a_person(kg_resources, doc_of):
 def test_persons_adverb_after_a_title_in_a_headline_is_no_name(kg_resources, doc_of):
     doc = _persons(kg_resources, doc_of("民警高效追踪止损 老人挽回存款\n接到预警后,民警高峰说,这是典型的冒充熟人诈骗。"))
     assert _roles(doc) == {"高峰": "PoliceOfficer"}
+
+
+def test_persons_relative_who_only_reported_is_not_a_victim(kg_resources, doc_of):
+    text = "3月8日,市民郭先生报警称其母亲被冒充医保局的骗子骗走4万元。民警随即联系银行止付。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {}
+    named = _persons(kg_resources, doc_of("郭先生到派出所报案称,其母亲韩女士被骗4万元。"))
+    assert _roles(named) == {"韩女士": "Victim"}
+
+
+def test_persons_name_between_a_unit_and_a_title_after_it(run_article):
+    text = "公安部刘建新副部长作出批示。随后,杭州市公安局西湖区分局北山派出所陈立所长带队赶到。\n"
+    res = run_article(text, ("places", "police_units", "home_city", "persons"))
+    roles = {e.label: e.type for d in res.docs for e in d.entities if e.type in PEOPLE}
+    assert roles == {"刘建新": "PoliceOfficer", "陈立": "PoliceOfficer"}

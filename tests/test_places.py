@@ -147,3 +147,18 @@ def test_places_namesake_county_carries_its_city_in_an_alias(run_article):
 def test_places_short_form_of_an_autonomous_county_with_its_suffix(run_article):
     res = run_article("景宁县居民吴女士报警称被骗2万元。\n")
     assert set(_places(res)) == {"Place/331127"}
+
+
+def test_places_county_sharing_a_countrys_name_under_chinese_police(run_article):
+    assert set(_places(run_article("近日,黑山警方破获一起电信诈骗案,抓获犯罪嫌疑人3名。\n"))) == {"Place/210726"}
+    assert set(_places(run_article("他曾在黑山和塞尔维亚等国旅游,回国后被骗。\n"))) >= {"Place/XX-黑山"}
+
+
+def test_places_ambiguous_city_name_after_a_motion_verb(run_article):
+    assert set(_places(run_article("嫌疑人作案后准备逃往西安,被民警当场抓获。\n"))) == {"Place/610100"}
+    assert set(_places(run_article("民警在西安路附近巡逻。\n"))) == set()
+
+
+def test_places_township_written_with_a_newer_suffix(run_article):
+    got = _places(run_article("淳安县威坪街道的周女士报警称被骗2万元。\n"))
+    assert got.get("Place/330127-威坪镇") == {"威坪街道"}

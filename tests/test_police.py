@@ -209,3 +209,8 @@ def test_police_station_written_with_its_district_gives_no_branch_node(run_artic
 def test_police_sub_unit_in_brackets_without_jiancheng_is_its_own_unit(run_article):
     res = run_article("杭州市公安局(交警大队)联合多部门开展整治。\n", ("places", "police_units"))
     assert _units(res)["PoliceUnit/杭州市公安局交警大队"] == {"交警大队"}
+
+
+def test_police_squad_numbered_without_di(run_article):
+    res = run_article("义乌市公安局巡特警大队抓获4人后,将其移送至刑警一中队作进一步处理。\n")
+    assert "PoliceUnit/义乌市公安局刑警一中队" in _units(res)

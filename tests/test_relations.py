@@ -141,3 +141,8 @@ def test_relations_victim_after_a_county_and_an_occupation_lives_there(run_artic
 def test_relations_bare_citizen_gets_no_home_from_a_unit_elsewhere(run_article):
     text = "杭州市公安局西湖区分局近日破获一起诈骗案。昨日,市民孙先生来到分局,感谢民警帮他追回被骗的2万元。\n"
     assert _links(run_article(text, PIPE), "livesIn") == []
+
+
+def test_relations_suspect_native_place_in_his_description(run_article):
+    text = "经查,犯罪嫌疑人钟某现年31岁,江西省上饶市人,有盗窃前科。\n"
+    assert {(n, o) for n, o, _ in _links(run_article(text, PIPE), "originPlace")} == {("钟某", "Place/361100")}

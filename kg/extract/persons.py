@@ -113,6 +113,7 @@ def _annotate(doc: Doc, lex: _Lexicon) -> Doc:
     _find_xing(text, lex, names)
     _find_mou(text, lex, names)
     _find_titled(text, lex, names)
+    _find_title_after(doc, lex, names)
     _find_aliases(text, lex, names)
     _find_repeats(text, names)
     _find_xiao(text, lex, names)
@@ -239,6 +240,20 @@ def _find_listed(text: str, end: int, lex: _Lexicon, names: dict[str, _Name], ru
         end = nxt
 
 
+def _find_title_after(doc: Doc, lex: _Lexicon, names: dict[str, _Name]) -> None:
+    """A full name between a police unit and a title (公安部王明副部长, XX派出所李强所长)."""
+    text = doc.text
+    for u in doc.mentions:
+        if u.label != "PoliceUnit":
+            continue
+        end = full_name_at(text, u.end, lex.surnames, lex.freq, lex.tokenize)
+        title = lex.officer_re.match(text, end) if end is not None else None
+        if title is None or UNIT_AFTER_TITLE.match(text, title.end()):
+            continue
+        nm = _add(names, text[u.end:end], "titled", u.end, end, f"person.{lex.officer[title.group(1)][0]}.after")
+        nm.officer = True
+
+
 def _find_listed_officers(text: str, end: int, lex: _Lexicon, names: dict[str, _Name], rule_id: str) -> None:
     """The names listed after an officer's (民警王明、李强和张伟): the title covers the list;
     a list item with its own title (、辅警赵刚) is found by that title."""
@@ -342,6 +357,8 @@ def _role(text: str, nm: _Name, lex: _Lexicon) -> Optional[str]:
     harm = score["Victim"] + score["Suspect"]
     if score["Witness"] > 0 and harm == 0:
         return None
+    if score["Relay"] > 0 and score["Suspect"] == 0:
+        return None                 # 王先生报警称其母亲被骗: he only reported
     prior = {"honorific": ("Victim", 2.0), "mou": ("Suspect", 2.0), "xiao": ("Victim", 1.0),
              "kin": ("Victim", 1.0)}.get(nm.form)
     if prior and CRIME_WORDS.search(text):

@@ -12,6 +12,7 @@ only part of a police unit's name. Development zones are recognised by grammar
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
@@ -21,6 +22,8 @@ from . import register
 
 HIGH_LEVELS = ("country", "province", "prefecture")
 TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "苏木")
+MOTION = ("前往", "赶往", "逃往", "逃至", "逃到", "赴", "来自", "家住", "住在", "返回")
+CHINESE_POLICE = re.compile(r"公安局|公安分局|派出所|公安厅")
 CITY_TALK = ("我市", "本市", "市公安局", "市委", "市政府")   # the text is about a city it does not name
 
 
@@ -119,6 +122,9 @@ def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_co
         return hit.candidates[0]
     again = {last.get(gaz.get(c).name) for c in hit.candidates} if last else set()
     taiwan = "710000" in item_ctx or "710000" in page_ctx
+    # 黑山警方, 黑山 in a report of Chinese police: the county, not the country of that name
+    police = any(c.startswith("XX") for c in hit.candidates) and (
+        text[hit.end:hit.end + 2] in ("警方", "公安", "县局") or CHINESE_POLICE.search(text) is not None)
 
     def score(i_code: tuple[int, str]) -> tuple:
         i, code = i_code
@@ -132,6 +138,7 @@ def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_co
         s += 2 if code in again else 0
         s -= 0.5 if gaz.get(code).historical else 0
         s -= 1 if code.startswith("71") and not taiwan else 0     # not in _domestic()
+        s -= 1 if police and code.startswith("XX") and gaz.get(code).level == "country" else 0
         return (s, -i)
     return max(enumerate(hit.candidates), key=score)[1]
 
@@ -146,8 +153,11 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
     adjacent_parent = prev_code is not None and prev_code in _ancestors(gaz, code)
     unit_after = text[e:e + 3].startswith(("警方", "公安", "分局", "县局", "市局", "交警"))
     if hit.surface in rules.strong:
-        return "place.strong.context" if (adjacent_parent or unit_after or
-                                          (hit.is_full_name and len(hit.surface) > 2)) else None
+        if adjacent_parent or unit_after or (hit.is_full_name and len(hit.surface) > 2):
+            return "place.strong.context"
+        if d.level in HIGH_LEVELS and text[max(0, s - 2):s].endswith(MOTION):
+            return "place.strong.motion"        # 逃往西安: a city someone goes to or comes from
+        return None
     if d.level == "township" or (d.level == "area" and not code.startswith("XX")):
         if text[e:e + 4].startswith(rules.inside_unit):
             return None
@@ -238,9 +248,13 @@ def _township_short_forms(text: str, gaz, rules: PlaceRules, found: list[PlaceHi
                 end = pos + len(short)
                 cue = (text[max(0, pos - 2):pos].endswith(rules.before) or
                        text[end:end + 2].startswith(("方向", "一带", "辖区", "境内", "附近")))
-                clash = any(s < end and pos < e for s, e in taken)
-                if cue and not clash and not text[end:end + 4].startswith(rules.inside_unit):
-                    out.append(PlaceHit(pos, end, short, code, "place.township.short"))
+                # 溪洛渡街道 of a 溪洛渡镇 since renamed: the short form with another township suffix
+                renamed = next((x for x in TOWNSHIP_SUFFIXES if text.startswith(x, end)), "")
+                clash = any(s < end + len(renamed) and pos < e for s, e in taken)
+                if (cue or renamed) and not clash and not text[end:end + 4].startswith(rules.inside_unit):
+                    rule = "place.township.renamed" if renamed and not cue else "place.township.short"
+                    end += len(renamed) if rule == "place.township.renamed" else 0
+                    out.append(PlaceHit(pos, end, text[pos:end], code, rule))
                     taken.append((pos, end))
                 pos = text.find(short, end)
     return out

@@ -21,7 +21,7 @@ from .places import PlaceRules, find_places
 
 NAMED_KINDS = STATION_KINDS + ("分局",)
 NAMED_FIRST = {k[0] for k in NAMED_KINDS}
-ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}")   # 第一中队, 第3大队
+ORDINAL = re.compile(r"第?[一二三四五六七八九十\d]{1,3}(?=[中大支]队)|第[一二三四五六七八九十\d]{1,3}")   # 第一中队, 第3大队
 STATION_STOP = set("的了到在至往和与及、各该本全其原")
 NAME_TAIL_STOP = set("向去回进入给被把将为是找送报赴来对叫到往至")   # a verb or preposition right before 派出所
 # words before 派出所 that are not a station's name (辖区派出所, 推送到对应派出所)

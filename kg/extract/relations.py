@@ -233,6 +233,25 @@ def _origin(doc: Doc, suspects: list[Mention], places: list[Mention]) -> Iterabl
             prev = (m, prev[1])
             continue
         prev = None
+        native = _native_place(text, m, places, suspects)
+        if native is not None:
+            yield _link(doc, m, "originPlace", native.key, "relation.originPlace.native", m.start)
+
+
+def _native_place(text: str, m: Mention, places: list[Mention], people: list[Mention]) -> Optional[Mention]:
+    """The place of ``王某,男,现年29岁,山东省X县人,``: the last place of a chain ending in 人
+    within the description after the name (no other person in between)."""
+    end = min(len(text), m.end + 24)
+    stop = re.search(r"[。；;]", text[m.end:end])
+    end = m.end + stop.start() if stop else end
+    found = None
+    for p in places:
+        if m.end <= p.start and p.end < end and text[p.end:p.end + 1] == "人" \
+                and text[p.end + 1:p.end + 2] in ("，", ",", "。", "；", "、", ")", "）", ""):
+            found = p
+    if found is None or any(m.end <= o.start < found.start for o in people if o is not m):
+        return None
+    return found
 
 
 # ------------------------------------------------------------------ arrestedIn
