@@ -253,3 +253,14 @@ def test_persons_name_between_a_unit_and_a_title_after_it(run_article):
     res = run_article(text, ("places", "police_units", "home_city", "persons"))
     roles = {e.label: e.type for d in res.docs for e in d.entities if e.type in PEOPLE}
     assert roles == {"刘建新": "PoliceOfficer", "陈立": "PoliceOfficer"}
+
+
+def test_persons_resident_to_whom_nothing_happened_is_no_victim(kg_resources, doc_of):
+    text = ("民警连夜蹲守,将盗窃电动车的嫌疑人抓获。次日,小区居民唐先生得知消息后,在业主群里为民警点赞。"
+            "居民蔡女士的电动车被盗后报警。")
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"蔡女士": "Victim"}
+
+
+def test_persons_owner_of_a_burgled_home_is_a_victim(kg_resources, doc_of):
+    text = "一名男子多次翻窗入室盗窃。当天中午,房主邱先生回家时发现窗户被撬开,随即告诉了民警。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"邱先生": "Victim"}

@@ -42,6 +42,11 @@ ORG_VICTIM = re.compile(r"([\u4e00-\u9fff]{2,16}?)" + _ORG_HARMED)
 ORG_HARMED = re.compile(_ORG_HARMED)
 # Words of harm that make an honorific-named person in the item a victim by default.
 CRIME_WORDS = re.compile(r"诈骗|被骗|骗子|骗局|受骗|盗窃|被盗|遭窃|失窃|抢劫|抢夺|敲诈|勒索|犯罪|嫌疑|作案|劝阻|止付|涉诈|非法")
+# Cues that say who a person is (居民), not what happened to them.
+WHO_CUES = frozenset({"cue.vic.resident"})
+# Words of harm in the sentence of a person who has no cue of their own.
+HARM = re.compile(r"被骗|受骗|上当|骗走|骗取|被盗|失窃|遭窃|被偷|损失|报警|报案|求助|转账|汇款|转款|付款|"
+                  r"充值|投资|诈骗|骗子|冒充|自称|接到|劝阻|止付|冻结|追回|挽回|返还|退还|被抢|勒索|敲诈")
 ORG_LEFT_STOP = re.compile(r".*(?:接到|发现|称|在|向|对|与|和|及|是|为|被|有|据|了|日|讯|的)")
 COMMON_XIAO = 1000      # jieba frequency above which 小X is a word (小龙, 小麦), not a name
 # Surnames after which 小X is an ordinary word more often than a name (小于, 小区, 小车, 小费).
@@ -344,12 +349,14 @@ def _clean_spans(spans, names: dict[str, _Name], taken) -> list[tuple[int, int, 
 def _role(text: str, nm: _Name, lex: _Lexicon) -> Optional[str]:
     """The one role of a name in this item, or None when it is not to be annotated."""
     score: dict[str, float] = defaultdict(float)
+    told = False                # a cue says what happened to them, beyond who they are (居民)
     for s, e, _ in nm.spans:
         left = text[max(0, s - 12):s]
         right = text[e:e + 24]
-        for _, role, side, weight, rx, _ in lex.cues:
+        for rule_id, role, side, weight, rx, _ in lex.cues:
             if rx.search(left if side == "left" else right):
                 score[role] += weight
+                told = told or rule_id not in WHO_CUES
     if score["Exclude"] > 0 and not nm.officer:
         return None
     if nm.officer:
@@ -362,10 +369,19 @@ def _role(text: str, nm: _Name, lex: _Lexicon) -> Optional[str]:
     prior = {"honorific": ("Victim", 2.0), "mou": ("Suspect", 2.0), "xiao": ("Victim", 1.0),
              "kin": ("Victim", 1.0)}.get(nm.form)
     if prior and CRIME_WORDS.search(text):
+        if not told and nm.form == "honorific" and not any(_harm_near(text, s, e) for s, e, _ in nm.spans):
+            return None             # 居民王先生…为警方点赞: in the story, but nothing befell him
         score[prior[0]] += prior[1]
     if score["Victim"] == score["Suspect"] == 0:
         return None
     return "Victim" if score["Victim"] > score["Suspect"] else "Suspect"
+
+
+def _harm_near(text: str, s: int, e: int) -> bool:
+    """Whether a word of harm is told of the person in the clause around ``text[s:e]``."""
+    lo = max(text.rfind(c, 0, s) for c in "。；！？\n") + 1
+    hi = min((k for k in (text.find(c, e) for c in "。；！？\n") if k >= 0), default=len(text))
+    return HARM.search(text, lo, hi) is not None
 
 
 # ------------------------------------------------------------------ a victim named by a kin word
