@@ -264,3 +264,13 @@ def test_persons_resident_to_whom_nothing_happened_is_no_victim(kg_resources, do
 def test_persons_owner_of_a_burgled_home_is_a_victim(kg_resources, doc_of):
     text = "一名男子多次翻窗入室盗窃。当天中午,房主邱先生回家时发现窗户被撬开,随即告诉了民警。"
     assert _roles(_persons(kg_resources, doc_of(text))) == {"邱先生": "Victim"}
+
+
+def test_persons_lao_name_written_twice(kg_resources, doc_of):
+    text = "退休工人老蒋接到自称客服的电话,称要退款。老蒋按对方要求转账5万元后发现被骗,随即报警。老城区的居民也常接到此类电话。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"老蒋": "Victim"}
+
+
+def test_persons_preposition_before_mou_and_a_noun_is_no_name(kg_resources, doc_of):
+    text = "受害人魏女士向某平台转账3万元,又于某日向某银行账户汇款。嫌疑人向某某已被抓获。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"魏女士": "Victim", "向某某": "Suspect"}

@@ -55,6 +55,11 @@ NOT_XIAO_NAME = frozenset("于区康孔路米车费钱包农国山鱼麦龙花�
 XIAO_AFTER = re.compile(r"(?:学生|大学生|中学生|小学生|高中生|初中生|女孩|男孩|孩子|青年|小伙|姑娘|网友|女子|男子|"
                         r"居民|市民|村民|少年|少女|宝妈|员工|职员|女儿|儿子)$")
 XING = re.compile(r"姓([男女])子")
+# Surnames that are also prepositions or conjunctions, and what 某 modifies after them (向某银行).
+FUNCTION_SURNAMES = frozenset("于向从经自由和同将把被对给以及为")
+MOU_NOUN = frozenset("些种个地市县镇区乡村省公平网处天日年月号家店银单位部门人物事项商超宾酒小")
+LAO_WORD = 300         # jieba frequency above which 老X is a word (老马, 老高 are names below it)
+NOT_LAO_NAME = frozenset("城街屋宅路成翁房区家乡公年人大实汉伴总化板师虎鼠牛")
 LIST_SEP = re.compile(r"、|和|及|与|以及")
 ALIAS = re.compile(r"小([\u4e00-\u9fff])(?:的)?(?:全名|本名|真名|大名|名叫|原名|真实姓名)(?:是|叫|为)?")
 
@@ -122,6 +127,7 @@ def _annotate(doc: Doc, lex: _Lexicon) -> Doc:
     _find_aliases(text, lex, names)
     _find_repeats(text, names)
     _find_xiao(text, lex, names)
+    _find_lao(text, lex, names)
     mentions, entities = [], []
     for nm in names.values():
         spans = _clean_spans(nm.spans, names, taken)
@@ -193,6 +199,8 @@ def _find_mou(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
                 continue
             if quantified(text, start) or inside_word(text, start, lex.freq):
                 break
+            if sur_len == 1 and text[start] in FUNCTION_SURNAMES and text[m.end():m.end() + 1] in MOU_NOUN:
+                break                   # 向某平台转账, 于某日: 某 goes with the noun, not a name
             end = mou_name_at(text, start, lex.surnames, lex.freq, lex.tokenize)
             if end is None:
                 break
@@ -323,6 +331,25 @@ def _find_xiao(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
         nm = _add(names, text[s:e], "xiao", s, e, "person.xiao")
         if not lex.surnames.common(sur):       # 学生小宇 … 小宇: its other mentions too
             nm.spans += [(k.start(), k.end(), "person.repeat") for k in re.finditer(nm.name, text) if k.start() != s]
+
+
+def _find_lao(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
+    """``老王`` written at least twice: 老 + a common one-character surname that is no word
+    with 老 (老城, 老路, 老成) nor with what follows (老王家 is fine, 老李子 is not); cues
+    decide the role, with the slight lean to victim of 小王."""
+    known = {a for nm in names.values() for a in nm.aliases} | set(names)
+    for m in re.finditer("老", text):
+        s, e = m.start(), m.start() + 2
+        name, sur = text[s:e], text[s + 1:e]
+        if name in known or name in names or sur in NOT_LAO_NAME or lex.surnames.at(text, s + 1) != sur:
+            continue
+        if not lex.surnames.common(sur) or text.count(name) < 2 or lex.freq(name) >= LAO_WORD:
+            continue
+        if lex.freq(text[s + 1:e + 1]) or inside_word(text, s, lex.freq) or text[e:e + 1] in ("某", "人", "汉", "太"):
+            continue
+        if s > 0 and lex.surnames.common(text[s - 1]):
+            continue            # 王老五: a full name
+        _add(names, name, "xiao", s, e, "person.lao")
 
 
 def _taken_spans(doc: Doc) -> list[tuple[int, int]]:
