@@ -274,3 +274,8 @@ def test_persons_lao_name_written_twice(kg_resources, doc_of):
 def test_persons_preposition_before_mou_and_a_noun_is_no_name(kg_resources, doc_of):
     text = "受害人魏女士向某平台转账3万元,又于某日向某银行账户汇款。嫌疑人向某某已被抓获。"
     assert _roles(_persons(kg_resources, doc_of(text))) == {"魏女士": "Victim", "向某某": "Suspect"}
+
+
+def test_persons_account_holder_is_not_a_suspect_by_that_alone(kg_resources, doc_of):
+    text = "经查,涉案银行卡的开户人为外省的钱某。民警随后将犯罪嫌疑人孔某抓获。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"孔某": "Suspect"}

@@ -162,3 +162,8 @@ def test_places_ambiguous_city_name_after_a_motion_verb(run_article):
 def test_places_township_written_with_a_newer_suffix(run_article):
     got = _places(run_article("淳安县威坪街道的周女士报警称被骗2万元。\n"))
     assert got.get("Place/330127-威坪镇") == {"威坪街道"}
+
+
+def test_places_china_inside_a_law_title_is_not_named(run_article):
+    assert set(_places(run_article("民警向群众宣传《中华人民共和国反电信网络诈骗法》。\n"))) == set()
+    assert "Place/330000" in _places(run_article("他常读《浙江日报》。\n"))

@@ -150,6 +150,8 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
     s, e = hit.start, hit.end
     if hit.surface in rules.never or rules.road_after(text, e) or rules.in_org_name(text, s, e):
         return None
+    if code == "XX-中国" and _in_title(text, s):
+        return None     # 《中华人民共和国反电信网络诈骗法》: a law's name, not the country named
     adjacent_parent = prev_code is not None and prev_code in _ancestors(gaz, code)
     unit_after = text[e:e + 3].startswith(("警方", "公安", "分局", "县局", "市局", "交警"))
     if hit.surface in rules.strong:
@@ -192,6 +194,12 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
         # speaks of 我市/市公安局: the city's own name in a slogan or a signature
         return "place.short.unique"
     return None
+
+
+def _in_title(text: str, pos: int) -> bool:
+    """Whether ``pos`` is inside 《…》."""
+    opened = text.rfind("《", max(0, pos - 30), pos)
+    return opened >= 0 and "》" not in text[opened:pos] and "》" in text[pos:pos + 40]
 
 
 def find_places(text: str, gaz, rules: PlaceRules, page_text: str = "") -> list[PlaceHit]:
