@@ -279,3 +279,9 @@ def test_persons_preposition_before_mou_and_a_noun_is_no_name(kg_resources, doc_
 def test_persons_account_holder_is_not_a_suspect_by_that_alone(kg_resources, doc_of):
     text = "经查,涉案银行卡的开户人为外省的钱某。民警随后将犯罪嫌疑人孔某抓获。"
     assert _roles(_persons(kg_resources, doc_of(text))) == {"孔某": "Suspect"}
+
+
+def test_persons_shop_or_station_that_was_targeted_is_a_victim(kg_resources, doc_of):
+    text = "3月9日,城东区一家超市被人以投毒相威胁索要钱财。同日,城北汽车站接到一陌生男子电话,要求汇款5万元。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert {e.label for e in doc.entities if e.type == "Victim"} == {"城东区一家超市", "城北汽车站"}

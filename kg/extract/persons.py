@@ -34,8 +34,10 @@ ROLES = ("Victim", "Suspect", "PoliceOfficer")
 POLICE_WORDS = re.compile(r"公安|警|派出所|分局|大队|支队|中队|反诈|刑侦|治安")
 # A title followed by one of these is part of a unit's name (刑警支队), not before a person.
 UNIT_AFTER_TITLE = re.compile(r"[总支大中]?队|派出所|分局|局|所|中心|科|处|室")
-_ORG_HARMED = (r"(有限责任公司|股份有限公司|有限公司|公司|企业|工厂|商行|合作社)"
-               r"(?=的?(?:财务|会计|出纳|负责人|员工)?(?:人员)?(?:被|报警|报案|遭|向[^。]{0,8}报))")
+_ORG_HARMED = (r"(有限责任公司|股份有限公司|有限公司|公司|企业|工厂|商行|合作社|超市|商场|酒店|宾馆|饭店|药店|"
+               r"门店|火车站|汽车站|车站)"
+               r"(?=的?(?:财务|会计|出纳|负责人|员工|老板|店主)?(?:人员)?(?:被|报警|报案|遭|向[^。]{0,8}报|"
+               r"接到[^。，,]{0,8}(?:敲诈|勒索|恐吓|威胁)?电话))")
 ORG_VICTIM = re.compile(r"([\u4e00-\u9fff]{2,16}?)" + _ORG_HARMED)
 # ORG_VICTIM without its name, a quick test: ORG_VICTIM tries a run of Chinese characters at
 # every character (slow), and few items say that a company was harmed.
