@@ -19,9 +19,9 @@ import networkx as nx
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .errors import QueryError
+from .errors import InputError, QueryError
 from .model import ENTITY_TYPES, RELATIONS
-from .ns import FKG
+from .ns import FKG, GEO
 
 CASE = "Case"
 NODE_TYPES = ENTITY_TYPES + (CASE,)
@@ -52,6 +52,10 @@ class Node:
     crime_type: Optional[str] = None
     amount_lost: Optional[Decimal] = None
     amount_recovered: Optional[Decimal] = None
+    date: Optional[str] = None           # a case's fkg:date, as written (2024-03-05, 2024-03, 2024)
+    level: Optional[str] = None          # a place's level: Province, Prefecture, County, Township
+    lat: Optional[float] = None
+    lon: Optional[float] = None
 
     @property
     def names(self) -> list[str]:
@@ -64,12 +68,23 @@ class Edge:
     relation: str
     target: str
     sentences: tuple[str, ...] = ()
+    # where each supporting assertion is: (sentence IRI, start, end) in the source file
+    spans: tuple[tuple[str, Optional[int], Optional[int]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    source_file: Optional[str]
+    start: Optional[int]             # offsets in the source file
+    end: Optional[int]
 
 
 @dataclass
 class KGView:
     nodes: dict[str, Node]
     edges: list[Edge]
+    sentences: dict[str, Sentence] = field(default_factory=dict)
 
     def find(self, name: str) -> list[Node]:
         """Nodes named ``name`` (label or altLabel, or the IRI); failing that, containing it."""
@@ -85,6 +100,29 @@ def load_triples(source: Path | str) -> set[tuple]:
     from .query import load_store
     store = load_store(source)
     return {(_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)) for q in store}
+
+
+def load_view(source: Path | str) -> KGView:
+    """The view of a graph file or store folder, read as plain strings and only the
+    predicates the view needs: a file is streamed through the parser (never held whole in
+    memory), a store folder asked for those predicates only."""
+    import pyoxigraph as ox
+    from .query import RDF_FORMATS, load_store
+    path = Path(source)
+    if path.is_dir() or not path.is_file() or path.suffix.lower() not in RDF_FORMATS:
+        store = load_store(source)         # a store folder; or the clear error for a bad path
+        return read_view((q.subject.value, p, q.object.value)
+                         for p in sorted(_READ) for q in store.quads_for_pattern(None, ox.NamedNode(p), None))
+
+    def triples():
+        try:
+            for t in ox.parse(path=str(path), format=RDF_FORMATS[path.suffix.lower()]):
+                p = t.predicate.value
+                if p in _READ:
+                    yield t.subject.value, p, t.object.value
+        except SyntaxError as e:
+            raise InputError(f"is not valid RDF: {e}", path=str(path)) from None
+    return read_view(triples())
 
 
 def _rdflib(term):
@@ -113,7 +151,10 @@ _S = {name: str(term) for name, term in (
     ("file", FKG.sourceFile), ("mentioned", FKG.mentionedIn), ("crime", FKG.crimeType),
     ("lost", FKG.amountLost), ("recovered", FKG.amountRecovered), ("subject", RDF.subject),
     ("predicate", RDF.predicate), ("object", RDF.object), ("text", FKG.text), ("sentence", FKG.inSentence),
-    ("article", FKG.Article))}
+    ("lat", GEO.lat), ("long", GEO.long), ("date", FKG.date), ("start", FKG.startOffset),
+    ("end", FKG.endOffset), ("in_article", FKG.inArticle), ("article", FKG.Article))}
+_SENTENCE = str(FKG.Sentence)
+_LEVELS = {str(FKG[t]): t for t in ("Province", "Prefecture", "County", "Township")}
 _TYPE_STR = {str(k): v for k, v in _TYPE_OF.items()}
 _REL_STR = {str(k): v for k, v in _REL_OF.items()}
 # the predicates read_view looks at; the rest (offsets, rules, provenance) is skipped unread
@@ -158,26 +199,59 @@ def read_view(triples: Iterable[tuple]) -> KGView:
     for prop, attr in (("lost", "amount_lost"), ("recovered", "amount_recovered")):
         for s, o in ordered(prop, types):
             setattr(nodes[s], attr, _decimal(o))
-    evidence = _evidence(by_p)
-    edges = sorted({Edge(s, rel, o, tuple(evidence.get((s, p, o), ())))
+    for s, o in ordered("date", types):
+        nodes[s].date = o
+    for prop, attr in (("lat", "lat"), ("long", "lon")):
+        for s, o in ordered(prop, types):
+            setattr(nodes[s], attr, _float(o))
+    for s, o in sorted(by_p[_S["type"]]):
+        if o in _LEVELS and types.get(s) == "Place":
+            nodes[s].level = _LEVELS[o]
+    evidence, spans, sentences = _evidence(by_p, dict(ordered("file")))
+    edges = sorted({Edge(s, rel, o, tuple(evidence.get((s, p, o), ())), tuple(spans.get((s, p, o), ())))
                     for p, rel in _REL_STR.items() for s, o in by_p[p] if s in types and o in types},
                    key=lambda e: (e.source, e.relation, e.target))
-    return KGView(nodes, edges)
+    return KGView(nodes, edges, sentences)
 
 
-def _evidence(by_p) -> dict[tuple, list[str]]:
-    """(subject, predicate, object) → the texts of the sentences that assert it."""
+def _float(lit) -> Optional[float]:
+    try:
+        x = float(str(lit))
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _int(lit) -> Optional[int]:
+    try:
+        return int(str(lit))
+    except ValueError:
+        return None
+
+
+def _evidence(by_p, source_file: dict) -> tuple[dict, dict, dict[str, Sentence]]:
+    """(subject, predicate, object) → the texts of the sentences that assert it, and the
+    spans of those assertions; and every sentence of the graph with its article and offsets."""
     subj = dict(by_p[_S["subject"]])
     pred = dict(by_p[_S["predicate"]])
     obj = dict(by_p[_S["object"]])
     in_sentence = by_p[_S["sentence"]]
-    sentences = {sent for a, sent in in_sentence if a in subj}
-    text = {s: o for s, o in by_p[_S["text"]] if s in sentences}
+    kinds = {s for s, o in by_p[_S["type"]] if o == _SENTENCE}
+    kinds.update(sent for a, sent in in_sentence if a in subj)
+    text = {s: o for s, o in by_p[_S["text"]] if s in kinds}
+    start = {s: _int(o) for s, o in by_p[_S["start"]] if s in text or s in subj}
+    end = {s: _int(o) for s, o in by_p[_S["end"]] if s in text or s in subj}
+    item_file = {s: source_file.get(o, o) for s, o in by_p[_S["in_article"]] if s in text}
+    sentences = {s: Sentence(t, item_file.get(s), start.get(s), end.get(s)) for s, t in text.items()}
     out: dict[tuple, set[str]] = defaultdict(set)
+    where: dict[tuple, set] = defaultdict(set)
     for a, sent in in_sentence:
         if a in subj and a in pred and a in obj and sent in text:
-            out[(subj[a], pred[a], obj[a])].add(text[sent])
-    return {k: sorted(v) for k, v in out.items()}
+            key = (subj[a], pred[a], obj[a])
+            out[key].add(text[sent])
+            where[key].add((sent, start.get(a), end.get(a)))
+    return ({k: sorted(v) for k, v in out.items()},
+            {k: sorted(v, key=lambda x: (x[0], x[1] or 0, x[2] or 0)) for k, v in where.items()}, sentences)
 
 
 def _local(term) -> str:

@@ -5,7 +5,6 @@ and the others go on. The library reports progress through a callback; it never 
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections import Counter, deque
@@ -18,7 +17,7 @@ from .errors import KGError
 from .ingest import iter_input_files, read_article
 from .serialize import atomic_path
 from .model import ENTITY_TYPES, Article
-from .pipeline import ArticleResult, Pipeline, Resources
+from .pipeline import Pipeline
 
 Progress = Callable[[int, int, str], None]   # (done, total, current file)
 
@@ -50,42 +49,6 @@ class BuildReport:
         return self.articles > 0
 
 
-def extract_files(files: Sequence[Path], pipeline: Pipeline, report: BuildReport,
-                  progress: Optional[Progress] = None) -> list[ArticleResult]:
-    """Run the pipeline over files one by one; failures go into ``report.skipped``."""
-    results = []
-    used_ids: set[str] = set()
-    for n, path in enumerate(files):
-        if progress:
-            progress(n, len(files), str(path))
-        try:
-            article = read_article(path)
-            if article.id in used_ids:   # same stem in two folders: keep both, distinctly
-                article = read_article(path, article_id_=f"{article.id}_{article.content_hash[:8]}")
-            used_ids.add(article.id)
-            results.append(pipeline(article))
-        except KGError as e:
-            report.skipped.append((str(path), e.message))
-        except MemoryError:
-            report.skipped.append((str(path), "too large to process in memory"))
-        except Exception as e:  # a bug in an extractor must not lose the other articles
-            report.skipped.append((str(path), f"internal error while extracting ({type(e).__name__}: {e}); "
-                                              "please report it with this file"))
-    if progress:
-        progress(len(files), len(files), "")
-    return results
-
-
-def graph_triples(results: Iterable[ArticleResult], resources: Resources) -> set[tuple]:
-    """The union of every article's triples, plus the crime-type scheme."""
-    from .ontology import scheme_triples
-    from .rdf import article_triples
-    triples: set[tuple] = set(scheme_triples())
-    for r in results:
-        triples |= article_triples(r, resources)
-    return triples
-
-
 def read_articles(files: Sequence[Path], report: BuildReport, max_bytes: Optional[int] = None) -> list[Article]:
     """Decode the files (unreadable ones go into ``report.skipped``); ids made unique."""
     articles = []
@@ -105,21 +68,10 @@ def read_articles(files: Sequence[Path], report: BuildReport, max_bytes: Optiona
     return articles
 
 
-_EXTRACTION_SOURCES = ("extract", "data", "ontology", "ingest.py", "decode.py", "textview.py", "segment.py", "gazetteer.py", "numbers.py",
-                       "pipeline.py", "resolve.py", "rdf.py", "ntriples.py", "model.py", "ontology.py", "ns.py")
-
-
 def extraction_fingerprint(names: Sequence[str] = ()) -> str:
     """A hash of the code and data that decide what an article extracts to (and the pipeline)."""
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha256("\x1f".join(names).encode("utf-8"))
-    for name in _EXTRACTION_SOURCES:
-        p = root / name
-        paths = sorted(f for f in p.rglob("*") if f.is_file() and "__pycache__" not in f.parts) if p.is_dir() else [p]
-        for f in paths:
-            if f.is_file():
-                h.update(str(f.relative_to(root)).encode("utf-8") + b"\0" + f.read_bytes())
-    return h.hexdigest()
+    from .fingerprint import extraction_fingerprint as fp
+    return fp(tuple(names))
 
 
 def build(inputs: Sequence[Path | str], out_dir: Path | str, *, html: bool = True,

@@ -42,9 +42,5 @@ class OntologyError(KGError):
     """The ontology files are missing or inconsistent."""
 
 
-class ValidationError(KGError):
-    """A graph violates the SHACL shapes."""
-
-
 class StoreError(KGError):
     """The persistent store or a remote endpoint cannot be used."""

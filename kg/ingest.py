@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import importlib.resources
 import re
 import stat
 import statistics
@@ -227,13 +226,9 @@ def _is_byline(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _surnames() -> frozenset[str]:
-    """Surnames of ``kg/data/surnames.tsv`` (empty when the table is missing)."""
-    try:
-        text = importlib.resources.files("kg.data").joinpath("surnames.tsv").read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
-        return frozenset()
-    rows = [line.split("\t", 1)[0].strip() for line in text.splitlines() if line and not line.startswith("#")]
-    return frozenset(r for r in rows[1:] if r)
+    """Surnames of ``kg/data/surnames.tsv``."""
+    from .tables import read_table
+    return frozenset(r["surname"].strip() for r in read_table("surnames") if r["surname"].strip())
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,8 @@ def _component(g: nx.Graph) -> dict:
     xs = [start[v][0] for v in nodes]
     ys = [start[v][1] for v in nodes]
     side = max(max(xs) - min(xs), max(ys) - min(ys), K)
-    iterations = 50 if n <= 1500 else 12   # a large component keeps most of its radial shape
+    # a large component keeps most of its radial shape; each pass costs O(nodes + edges)
+    iterations = 50 if n <= 1500 else 12 if n <= 8000 else 6
     temp = side / 20
     for it in range(iterations):
         dx, dy = _repulsion(xs, ys)

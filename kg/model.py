@@ -67,11 +67,6 @@ class Mention:
                 return v
         return default
 
-    def with_(self, **changes) -> "Mention":
-        if "attrs" in changes and isinstance(changes["attrs"], dict):
-            changes["attrs"] = tuple(sorted(changes["attrs"].items()))
-        return replace(self, **changes)
-
 
 @dataclass(frozen=True)
 class Entity:
@@ -186,7 +181,6 @@ class Doc:
     cases: tuple[CaseFrame, ...] = ()
     figures: tuple[Figure, ...] = ()
     home_city: Optional[str] = None           # Place key
-    meta: tuple[tuple[str, str], ...] = field(default=())
 
     # -- building ---------------------------------------------------------------------
     def add(self, *, mentions: Iterable[Mention] = (), entities: Iterable[Entity] = (),
@@ -235,10 +229,6 @@ class Doc:
         if end <= start:
             return self.offsets[start], self.offsets[start]
         return self.offsets[start], self.offsets[end - 1] + 1
-
-    @property
-    def full_id(self) -> str:
-        return f"{self.article.id}#{self.item}"
 
 
 def entity_key(type_: str, name: str, scope: Optional[str] = None) -> str:

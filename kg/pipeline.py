@@ -7,12 +7,10 @@ by :class:`Resources` and handed to every extractor factory.
 """
 from __future__ import annotations
 
-import csv
-import importlib.resources
 import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from .errors import KGError
 from .ingest import split_items
@@ -35,19 +33,12 @@ class Resources:
         return Gazetteer.load()
 
     def table(self, name: str) -> list[dict[str, str]]:
-        """Rows of ``kg/data/<name>.tsv`` (header line first; ``#`` lines are comments)."""
+        """Rows of ``kg/data/<name>.tsv`` (:func:`kg.tables.read_table`: checked, each
+        knowing its file and line)."""
         if name not in self._tables:
-            res = importlib.resources.files("kg.data").joinpath(f"{name}.tsv")
-            try:
-                text = res.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                raise KGError(f"data file kg/data/{name}.tsv is missing", hint="reinstall the package") from None
-            lines = [l for l in text.splitlines() if l.strip() and not l.startswith("#")]
-            self._tables[name] = list(csv.DictReader(lines, delimiter="\t"))
+            from .tables import read_table
+            self._tables[name] = read_table(name)
         return self._tables[name]
-
-    def words(self, name: str, column: str = "word") -> list[str]:
-        return [r[column] for r in self.table(name)]
 
     def shared(self, name: str, build: Callable[["Resources"], object]) -> object:
         """``build(self)``, made once per ``Resources``: one object (a parser and its caches)
@@ -79,10 +70,13 @@ class ArticleResult:
 class Pipeline:
     """Extractors applied in order to every news item of an article."""
 
-    def __init__(self, names: Sequence[str], resources: Optional[Resources] = None):
-        from .extract import create
+    def __init__(self, names: Sequence[str], resources: Optional[Resources] = None, given: Sequence[str] = ()):
+        """``names`` in order; each one's requirements must be added by one before it or be
+        ``given`` (annotations the docs will already carry)."""
+        from .extract import check_order, create
         self.resources = resources or Resources()
         self.names = tuple(names)
+        check_order(self.names, given)
         self.steps: list[tuple[str, Extractor]] = [(n, create(n, self.resources)) for n in self.names]
 
     @classmethod
@@ -96,6 +90,9 @@ class Pipeline:
         for name, step in self.steps:
             t0 = clock()
             doc = step(doc)
+            if type(doc) is not Doc:     # spaCy's E005: a step that forgets to return the doc
+                raise KGError(f"extractor {name!r} returned {type(doc).__name__}, not a Doc",
+                              hint="an extractor must return the Doc it was given, with its annotations added")
             if timings is not None:
                 timings[name] = timings.get(name, 0.0) + clock() - t0
         return doc
@@ -111,8 +108,3 @@ class Pipeline:
         timings["resolve"] = time.perf_counter() - t0
         return replace(result, timings=tuple(timings.items()))
 
-
-def run(articles: Iterable[Article], pipeline: Optional[Pipeline] = None) -> list[ArticleResult]:
-    """Process articles in order with one pipeline (the simple, single-process path)."""
-    pipeline = pipeline or Pipeline.default()
-    return [pipeline(a) for a in articles]

@@ -200,10 +200,8 @@ class SectionCache:
 
 
 def code_fingerprint() -> str:
-    """What, beside the extraction code, decides a section's bytes."""
+    """What, beside the extraction code, decides a section's bytes: the code this module
+    imports and pyoxigraph's version."""
     import pyoxigraph as ox
-    here = Path(__file__).resolve().parent
-    h = hashlib.sha256(ox.__version__.encode("utf-8"))
-    for name in ("sections.py", "serialize.py"):
-        h.update((here / name).read_bytes())
-    return h.hexdigest()
+    from .fingerprint import fingerprint
+    return fingerprint(("kg.sections",), data_dirs=(), salt=ox.__version__)

@@ -8,8 +8,6 @@ extractors call it on short windows only, never on whole corpora.
 """
 from __future__ import annotations
 
-import csv
-import importlib.resources
 import logging
 import threading
 from functools import lru_cache
@@ -148,9 +146,8 @@ def _word_tags(jieba, tok) -> dict[str, str]:
 
 
 def _user_words() -> list[tuple[str, int]]:
-    res = importlib.resources.files("kg.data").joinpath("segment_words.tsv")
-    lines = [l for l in res.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
-    return [(r["word"], int(r.get("freq") or 0)) for r in csv.DictReader(lines, delimiter="\t")]
+    from .tables import read_table
+    return [(r["word"], int(r["freq"] or 0)) for r in read_table("segment_words")]
 
 
 @lru_cache(maxsize=1)

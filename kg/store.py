@@ -186,10 +186,6 @@ class GraphStore:
         return {q.subject.value for q in self.ox.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
                                                                    ox.NamedNode(str(cls)), None)}
 
-    def count_instances(self, cls: URIRef) -> int:
-        """How many distinct subjects have ``rdf:type cls``."""
-        return len(self.subjects_of_type(cls))
-
     def export(self, fmt: str, out: Optional[Path | str] = None) -> bytes:
         """Serialise the store: ``ttl``/``nt``/``jsonld`` as the union graph (sorted), ``nq``/``trig``
         with the named graphs. Written atomically to ``out`` when given; returns the bytes."""
@@ -229,10 +225,6 @@ class GraphStore:
 
     def __len__(self) -> int:
         return len(self.ox)
-
-    def size_on_disk(self) -> int:
-        """Bytes used by the store folder."""
-        return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
 
 
 def _split_hash(graph: str, ntriples: bytes) -> tuple[bytes, bytes]:

@@ -17,7 +17,7 @@ def cases_of(doc_of, kg_resources):
     """Run money, dates, crime types and cases over a doc whose people and units are given
     as {surface: key} (every occurrence becomes a mention)."""
     from kg.pipeline import Pipeline
-    pipe = Pipeline(MINE, kg_resources)
+    pipe = Pipeline(MINE, kg_resources, given=("Victim", "Suspect", "PersonRef", "CriminalGroup", "PoliceUnit", "home_city"))
 
     def run(text, people=None, home_city=None):
         mentions, entities = [], []

@@ -2,7 +2,7 @@
 generic talk, with their places and members."""
 from __future__ import annotations
 
-NAMES = ("places", "persons", "groups", "crime_types")
+NAMES = ("crime_types", "places", "police_units", "persons", "groups")
 
 
 def groups_of(run_article, text):

@@ -197,10 +197,10 @@ def test_ontology_crime_types_are_the_annotation_labels():
         labels.append(str(prefs[0]))
     assert sorted(labels) == sorted(CRIME_TYPE_LABELS)
     annotation = SHARED / "eval" / "ANNOTATION.md"
-    if annotation.exists():
-        text = annotation.read_text(encoding="utf-8")
-        listed = text.split("Crime types (use the label exactly):", 1)[1]
-        assert [x.strip(" .\n") for x in listed.strip().split(",")] == CRIME_TYPE_LABELS
+    assert annotation.exists(), f"{annotation} is missing: check out ../shared beside the project"
+    text = annotation.read_text(encoding="utf-8")
+    listed = text.split("Crime types (use the label exactly):", 1)[1].strip().split("\n\n", 1)[0]
+    assert [x.strip(" .\n") for x in listed.split(",")] == CRIME_TYPE_LABELS
 
 
 def test_ontology_crime_types_13_narrower_than_telecom_fraud():

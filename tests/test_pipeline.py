@@ -1,11 +1,17 @@
 """The pipeline: extractors in order, shared resources, timings."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from kg.extract import DEFAULT_PIPELINE
 from kg.extract.police import unit_parser
 from kg.ingest import read_article
 from kg.model import Mention
 from kg.pipeline import Pipeline, Resources
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_pipeline_records_the_seconds_of_every_extractor(kg_resources, tmp_path):
@@ -42,3 +48,49 @@ def test_pipeline_item_votes_follow_the_items_place_mentions(kg_resources, doc_o
     assert parser.item_votes(bare).weights == ()
     assert dict(parser.item_votes(placed).weights) == {"330200": 1.0}
     assert parser.item_votes(bare).weights == ()
+
+
+def test_pipeline_refuses_an_extractor_before_what_it_reads(kg_resources):
+    from kg.errors import KGError
+    from kg.pipeline import Pipeline
+    with pytest.raises(KGError, match="'groups' needs CrimeCue") as err:
+        Pipeline(("places", "police_units", "persons", "groups", "crime_types"), kg_resources)
+    assert "crime_types" in err.value.hint
+    Pipeline(("cases",), kg_resources, given=("CrimeCue", "Date", "Money", "PoliceUnit", "Victim", "Suspect",
+                                              "PersonRef", "CriminalGroup", "home_city"))
+
+
+def test_pipeline_refuses_a_step_that_returns_no_doc(kg_resources, doc_of):
+    from kg.errors import KGError
+    from kg.extract import _FACTORIES, register
+    from kg.pipeline import Pipeline
+
+    @register("test_forgetful", assigns=("Money",))
+    def make(resources):
+        return lambda doc: None
+    try:
+        with pytest.raises(KGError, match="'test_forgetful' returned NoneType"):
+            Pipeline(("test_forgetful",), kg_resources).process_doc(doc_of("被骗5万元。"))
+    finally:
+        del _FACTORIES["test_forgetful"]
+
+
+def test_pipeline_each_extractor_adds_only_what_it_declares(kg_resources):
+    """Every annotation a step adds on real articles is one it declares in ``assigns``."""
+    from kg.extract import factory
+    from kg.ingest import read_article
+    from kg.pipeline import Pipeline
+    pipe = Pipeline.default(kg_resources)
+    seen = {name: set() for name in pipe.names}
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        for doc in kg_resources.items(read_article(path)):
+            for name, step in pipe.steps:
+                before, doc = doc, step(doc)
+                added = {m.label for m in doc.mentions[len(before.mentions):]}
+                added |= {e.type for e in doc.entities} - {e.type for e in before.entities}
+                added |= {f for f in ("links", "cases", "figures") if getattr(doc, f) != getattr(before, f)}
+                added |= {"home_city"} if doc.home_city != before.home_city else set()
+                seen[name] |= added
+    for name in pipe.names:
+        assert seen[name] <= factory(name).assigns, (name, seen[name] - factory(name).assigns)
+    assert all(seen.values()), "every extractor added something on the seeds"

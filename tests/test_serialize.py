@@ -57,8 +57,10 @@ def test_rdf_literal_text_is_what_pyoxigraph_writes(text):
 @settings(max_examples=300, deadline=None)
 @given(st.text(min_size=1))
 def test_rdf_entity_names_always_make_valid_iris(name):
-    for key in (f"Victim/article 1/{name}", f"PoliceUnit/{name}", f"Place/{name}"):
-        ox.NamedNode(str(rdf.entity_iri(key)))     # raises ValueError on an invalid IRI
+    keys = (f"Victim/article 1/{name}", f"PoliceUnit/{name}", f"Place/{name}")
+    iris = [str(rdf.entity_iri(key)) for key in keys]
+    assert [ox.NamedNode(i).value for i in iris] == iris   # ox.NamedNode raises on an invalid IRI
+    assert len(set(iris)) == len(keys)                      # one entity, one IRI
 
 
 def test_rdf_decimals_read_back_from_a_store_as_written():

@@ -41,8 +41,8 @@ def test_viz_page_loads_nothing_from_the_network(hostile_page):
 
 
 def test_viz_hostile_text_never_becomes_markup(hostile_page):
-    # exactly our three script elements close; the data's own tags are escaped in the JSON
-    assert len(re.findall(r"</script", hostile_page, re.I)) == 3
+    # exactly our four script elements close; the data's own tags are escaped in the JSON
+    assert len(re.findall(r"</script", hostile_page, re.I)) == 4
     assert "<img" not in hostile_page and "window.__pwned=1</script>" not in hostile_page
     assert "\u2028" not in hostile_page and "\u2029" not in hostile_page
     data = page_data(hostile_page)
@@ -53,7 +53,7 @@ def test_viz_hostile_text_never_becomes_markup(hostile_page):
 
 
 def test_viz_script_builds_text_with_textcontent_only():
-    js = (ASSETS / "explorer.js").read_text(encoding="utf-8")
+    js = "\n".join(p.read_text(encoding="utf-8") for p in sorted(ASSETS.glob("*.js")))
     assert "innerHTML" not in js and "outerHTML" not in js and "insertAdjacentHTML" not in js
     assert "document.write" not in js and "eval(" not in js
     assert "textContent" in js
@@ -153,3 +153,44 @@ def test_viz_each_sentence_is_embedded_once(small_kg):
     member = next(e for e in data["edges"] if e["label"] == "memberOf")
     arrest = next(e for e in data["edges"] if e["label"] == "arrestedIn" and e["from"] == member["from"])
     assert member["ev"] == arrest["ev"] == [data["sentences"].index("张某系该诈骗团伙成员，在杭州落网。")]
+
+
+def test_viz_load_view_reads_the_same_view_as_the_triples(tmp_path):
+    from explorer_graph import explorer_ttl
+    from kg.analysis import load_view
+    src = tmp_path / "known.ttl"
+    src.write_text(explorer_ttl(), encoding="utf-8")
+    a, b = read_view(load_triples(src)), load_view(src)
+    assert a.nodes == b.nodes and a.edges == b.edges and a.sentences == b.sentences
+    case = next(n for n in b.nodes.values() if n.label == "王女士 刷单返利诈骗案")
+    hz = next(n for n in b.nodes.values() if n.label == "杭州市")
+    assert (case.date, hz.level, hz.lat, hz.lon) == ("2024-03-05", "Prefecture", 30.27, 120.16)
+
+
+def test_viz_data_carries_regions_map_places_gangs_and_evidence_offsets(tmp_path):
+    from explorer_graph import ARTICLES, explorer_ttl
+    from kg.analysis import load_view
+    src = tmp_path / "known.ttl"
+    src.write_text(explorer_ttl(), encoding="utf-8")
+    data = explorer_data(load_view(src))
+    by_name = {n["names"][0]: n for n in data["nodes"]}
+    name = {n["id"]: n["names"][0] for n in data["nodes"]}
+    assert {name[r] for r in by_name["王女士"]["reg"]} == {"浙江省", "杭州市"}          # through her case
+    assert name[by_name["王女士 刷单返利诈骗案"]["at"]] == "西湖区"
+    assert name[by_name["孙女士"]["at"]] == "深圳市"
+    assert [[name[i] for i in g] for g in data["gangs"]] == [["张某诈骗团伙", "昆明市", "杭州市"]]
+    assert {n["names"][0] for n in data["nodes"] if n.get("lone")} == {"某0科技有限公司", "某1科技有限公司", "某2科技有限公司"}
+    origin = next(e for e in data["edges"] if e["label"] == "originPlace")
+    (s, start, end), = origin["sp"]
+    art, s0, _e0 = data["where"][s]
+    assert data["articles"][art] == "a1.txt" and data["sentences"][s][start - s0:end - s0] == "昆明"
+    kept = [t for t in ARTICLES["a1.txt"] if t]
+    assert all(t in data["sentences"] for t in kept)       # the article can be read in the page
+
+
+def test_viz_cli_names_a_broken_file(tmp_path):
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["viz", str(bad), "--out", str(tmp_path / "g.html")])
+    assert r.exit_code != 0 and "broken.ttl" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "g.html").exists()

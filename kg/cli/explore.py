@@ -24,9 +24,9 @@ def viz(source, out, focus, hops, size):
 
     Example: kg viz outputs/kg.ttl --out outputs/graph.html --focus 杭州市 --hops 2
     """
-    from ..analysis import load_triples
+    from ..analysis import load_view
     from ..viz import write_html
-    path = write_html(load_triples(source), out, focus=focus, hops=hops, size=size)
+    path = write_html(load_view(source), out, focus=focus, hops=hops, size=size)
     click.echo(f"Wrote {path}")
 
 

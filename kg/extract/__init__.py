@@ -3,7 +3,7 @@
 An extractor factory takes the shared :class:`~kg.pipeline.Resources` and returns a
 callable ``Doc -> Doc`` that adds annotations. Register one with::
 
-    @register("places")
+    @register("places", assigns=("Place", "links"))
     def make_places(resources):
         gaz = resources.gazetteer
         def places(doc): ...
@@ -15,12 +15,33 @@ earlier ones added (units read places, cases read everything).
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+import importlib.util
+from dataclasses import dataclass
+from typing import Callable, Iterable
 
-_FACTORIES: dict[str, Callable] = {}
+# What extractors add to and read from a Doc: mention (and entity) labels, and Doc fields.
+ANNOTATIONS = frozenset({
+    "Place", "PoliceUnit", "PoliceOfficer", "Victim", "Suspect", "PersonRef", "Organization",
+    "CriminalGroup", "Money", "Date", "CrimeCue",            # mention and entity labels
+    "links", "cases", "figures", "home_city",                # Doc fields
+})
+
+
+@dataclass(frozen=True)
+class Factory:
+    """A registered extractor: how to make it, what it reads and what it adds."""
+
+    name: str
+    make: Callable
+    requires: frozenset[str]
+    assigns: frozenset[str]
+
+
+_FACTORIES: dict[str, Factory] = {}
 
 # name -> module that registers it (imported on first use, so nothing loads at import time)
 _MODULES = {
+    "crime_types": "kg.extract.crimetypes",
     "places": "kg.extract.places",
     "police_units": "kg.extract.police",
     "home_city": "kg.extract.homecity",
@@ -29,7 +50,6 @@ _MODULES = {
     "groups": "kg.extract.groups",
     "money": "kg.extract.money",
     "dates": "kg.extract.dates",
-    "crime_types": "kg.extract.crimetypes",
     "relations": "kg.extract.relations",
     "cases": "kg.extract.cases",
 }
@@ -37,10 +57,16 @@ _MODULES = {
 DEFAULT_PIPELINE = tuple(_MODULES)
 
 
-def register(name: str) -> Callable[[Callable], Callable]:
-    """Decorator: make an extractor factory available under ``name``."""
+def register(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = ()) -> Callable[[Callable], Callable]:
+    """Decorator: make an extractor factory available under ``name``, declaring the
+    annotations (:data:`ANNOTATIONS`) it reads and the ones it adds."""
+    requires, assigns = frozenset(requires), frozenset(assigns)
+    unknown = (requires | assigns) - ANNOTATIONS
+    if unknown:
+        raise ValueError(f"extractor {name!r} declares unknown annotations {sorted(unknown)}; known: {sorted(ANNOTATIONS)}")
+
     def deco(factory: Callable) -> Callable:
-        _FACTORIES[name] = factory
+        _FACTORIES[name] = Factory(name, factory, requires, assigns)
         return factory
     return deco
 
@@ -54,11 +80,32 @@ def available() -> list[str]:
     return out
 
 
-def create(name: str, resources) -> Callable:
-    """The extractor ``name`` built with ``resources``; unknown names raise KeyError."""
+def factory(name: str) -> Factory:
+    """The registration of extractor ``name``; unknown names raise KeyError."""
     if name not in _FACTORIES:
         mod = _MODULES.get(name)
         if mod is None:
             raise KeyError(f"unknown extractor {name!r}; known: {', '.join(_MODULES)}")
         importlib.import_module(mod)
-    return _FACTORIES[name](resources)
+    return _FACTORIES[name]
+
+
+def create(name: str, resources) -> Callable:
+    """The extractor ``name`` built with ``resources``; unknown names raise KeyError."""
+    return factory(name).make(resources)
+
+
+def check_order(names: Iterable[str], given: Iterable[str] = ()) -> None:
+    """Raise KGError when an extractor in ``names`` reads an annotation that neither
+    ``given`` (already on the docs, as in a test that supplies them) nor an extractor before
+    it adds (spaCy checks a pipeline's ``requires`` the same way)."""
+    from ..errors import KGError
+    added: set[str] = set(given)
+    for name in names:
+        f = factory(name)
+        missing = f.requires - added
+        if missing:
+            givers = sorted(n for n in _MODULES if factory(n).assigns & missing)
+            raise KGError(f"extractor {name!r} needs {', '.join(sorted(missing))}, which no extractor before it adds",
+                          hint=f"put {' or '.join(givers) or 'an extractor that adds it'} before {name!r}")
+        added |= f.assigns

@@ -261,7 +261,9 @@ def _one_sentence(doc: Doc, groups: list[Mention]) -> bool:
     return len({doc.sentence_at(m.start).index for m in groups}) == 1
 
 
-@register("cases")
+@register("cases", requires=("CrimeCue", "Date", "Money", "PoliceUnit", "Victim", "Suspect", "PersonRef",
+                    "CriminalGroup", "home_city"),
+          assigns=("cases", "figures"))
 def make_cases(resources):
     rules = CaseRules(resources.table("case_cues"))
 

@@ -89,7 +89,7 @@ def classify_span(doc: Doc, start: int, end: int) -> str:
     return choose(scores(inside), doc.text[start:end])
 
 
-@register("crime_types")
+@register("crime_types", assigns=("CrimeCue",))
 def make_crime_types(resources):
     from ..ontology import crime_types
     cues = load_cues(resources.table("crime_cues"), crime_types())

@@ -23,7 +23,7 @@ def _mention(d: ParsedDate) -> Mention:
     return Mention(d.start, d.end, d.text, "Date", f"date.{kind}", attrs=tuple(sorted(attrs.items())))
 
 
-@register("dates")
+@register("dates", assigns=("Date",))
 def make_dates(resources):
     def dates(doc: Doc) -> Doc:
         return doc.add(mentions=date_mentions(doc))

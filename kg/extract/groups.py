@@ -371,7 +371,7 @@ def group_annotations(doc: Doc, rules: GroupRules, resources=None) -> tuple[list
     return mentions, list(entities.values()), links
 
 
-@register("groups")
+@register("groups", requires=("Place", "Suspect", "CrimeCue"), assigns=("CriminalGroup", "links"))
 def make_groups(resources):
     rules = GroupRules(resources.table("group_patterns"))
 

@@ -176,7 +176,7 @@ class HomeCities:
         return choose(self.item_votes(doc), lambda: self.page(doc), self.gaz)
 
 
-@register("home_city")
+@register("home_city", requires=("Place",), assigns=("home_city",))
 def make_home_city(resources):
     from .police import unit_parser
     parser = unit_parser(resources)      # the one police_units uses: its caches serve both

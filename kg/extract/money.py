@@ -113,7 +113,7 @@ def as_amount(m: Mention) -> Amount:
                   m.text, m.start, m.end)
 
 
-@register("money")
+@register("money", assigns=("Money",))
 def make_money(resources):
     cues = load_cues(resources.table("amount_roles"))
 

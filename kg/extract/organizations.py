@@ -86,7 +86,8 @@ class _Tables:
                 or any(w in name for w in self.never_inside))
 
 
-@register("organizations")
+@register("organizations", requires=("Place", "PoliceUnit", "PoliceOfficer", "Suspect", "Victim", "home_city"),
+          assigns=("Organization",))
 def make_organizations(resources):
     tables: Optional[_Tables] = None
 

@@ -105,7 +105,7 @@ class _Lexicon:
         self.kin_re = re.compile("|".join(re.escape(r["word"]) for r in kin))
 
 
-@register("persons")
+@register("persons", requires=("Place", "PoliceUnit"), assigns=("PoliceOfficer", "Suspect", "Victim", "PersonRef"))
 def make_persons(resources):
     lex: Optional[_Lexicon] = None
 
@@ -355,7 +355,7 @@ def _find_lao(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
 
 
 def _taken_spans(doc: Doc) -> list[tuple[int, int]]:
-    return [(m.start, m.end) for m in doc.mentions if m.label in ("Place", "PoliceUnit", "Organization")]
+    return [(m.start, m.end) for m in doc.mentions if m.label in ("Place", "PoliceUnit")]
 
 
 def _clean_spans(spans, names: dict[str, _Name], taken) -> list[tuple[int, int, str]]:

@@ -337,7 +337,7 @@ def place_links(doc: Doc, gaz, hits: Iterable[PlaceHit]) -> list[Link]:
     return links
 
 
-@register("places")
+@register("places", assigns=("Place", "links"))
 def make_places(resources):
     gaz = resources.gazetteer
     rules = PlaceRules(resources)

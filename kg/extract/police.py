@@ -273,7 +273,7 @@ def unit_parser(resources) -> UnitParser:
     return resources.shared("unit_parser", UnitParser)
 
 
-@register("police_units")
+@register("police_units", requires=("Place",), assigns=("PoliceUnit", "Place", "links"))
 def make_police_units(resources):
     parser = unit_parser(resources)
 

@@ -44,7 +44,8 @@ OFFICER_TITLE = re.compile(r"(?:实习学警|见习民警|民警|辅警|学警|�
                            r"副?局长|副?政委|大队长|支队长|中队长|队长|组长|主任)[\s：:]?$")
 
 
-@register("relations")
+@register("relations", requires=("Place", "PoliceUnit", "PoliceOfficer", "Suspect", "Victim", "home_city", "links"),
+          assigns=("links",))
 def make_relations(resources):
     def relations(doc: Doc) -> Doc:
         return doc.add(links=_dedupe(_links(doc, _home_chain(doc, resources))))
