@@ -285,3 +285,31 @@ def test_persons_shop_or_station_that_was_targeted_is_a_victim(kg_resources, doc
     text = "3月9日,城东区一家超市被人以投毒相威胁索要钱财。同日,城北汽车站接到一陌生男子电话,要求汇款5万元。"
     doc = _persons(kg_resources, doc_of(text))
     assert {e.label for e in doc.entities if e.type == "Victim"} == {"城东区一家超市", "城北汽车站"}
+
+
+def test_persons_reporter_for_a_spouse_and_words_with_lao_and_places(kg_resources, doc_of, run_article):
+    text = ("居民钱大爷急匆匆来到城南派出所求助,称其老伴被骗了。民警随即联系钱大爷的老伴葛大娘,"
+            "保住了两位老人的10万元养老钱,劝阻了准备转账的葛大娘。")
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"葛大娘": "Victim"}
+    res = run_article("经查,犯罪嫌疑人从柬埔寨遣返回国,犯罪嫌疑人从柬埔寨入境后被抓获。\n",
+                      ("places", "police_units", "home_city", "persons"))
+    assert not [e for d in res.docs for e in d.entities if e.type in PEOPLE]
+
+
+def test_persons_one_person_written_two_ways_is_one(kg_resources, doc_of):
+    text = ("市民解女士来到派出所报警,称被骗2万元。民警了解到,解某在网上兼职刷单。解女士表示会提高警惕。"
+            "此前,居民窦小姐也报警称被骗,窦女士说对方自称客服,窦女士随后转账1万元。")
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"解女士": "Victim", "窦女士": "Victim"}
+    assert {a for e in doc.entities for a in e.aliases} == {"解某", "窦小姐"}
+
+
+def test_persons_mou_name_with_a_noun_character_before_its_description(kg_resources, doc_of):
+    text = "民警锁定嫌疑人邵某平(男,31岁)。民警向某银行发函,又将犯罪嫌疑人柏某银等3人抓获。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"邵某平": "Suspect", "柏某银": "Suspect"}
+
+
+def test_persons_rare_surname_mou_with_a_count_and_the_phone_owner(kg_resources, doc_of):
+    text = ("警方破获荀某等3人冒充客服诈骗案,又抓获犸某等两人。经查,涉案手机机主是外省人鲍某。"
+            "民警找到鲍某后对其询问。")
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"荀某": "Suspect", "犸某": "Suspect"}

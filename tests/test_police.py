@@ -214,3 +214,10 @@ def test_police_sub_unit_in_brackets_without_jiancheng_is_its_own_unit(run_artic
 def test_police_squad_numbered_without_di(run_article):
     res = run_article("义乌市公安局巡特警大队抓获4人后,将其移送至刑警一中队作进一步处理。\n")
     assert "PoliceUnit/义乌市公安局刑警一中队" in _units(res)
+
+
+def test_police_taiwan_police_is_no_department_and_counter_terror_squad(run_article):
+    res = run_article("台湾警方近日通报一起诈骗案。皋兰县公安局反恐特警大队在巡逻中抓获嫌疑人。\n")
+    units = set(_units(res))
+    assert not any("台湾" in k for k in units)
+    assert "PoliceUnit/皋兰县公安局反恐特警大队" in units

@@ -26,7 +26,9 @@ NOT_GIVEN_START = frozenset("的了在和与等将把被到也就都对从于及
 STOP_AFTER = frozenset("的了在和与等将把被为到也就都对向从于及称跟同给让由着过已曾正再又还便先随即所很最共们说是、，。：:；！？“”\"（）() ")
 # Characters that never follow 某 as a given name (某地, 某平台 are not people).
 NOT_AFTER_MOU = frozenset("些种个地市县镇区乡村省公平网处一天日年月号家店银单位部门人物事项的了在和与等将把被为到也就都对向从于及称跟给让由着过已曾正再又还便先随即所很最共们说是"
-                          "均因系仍则竟却遂亦乃并皆才只刚另自以各本这那当非不没未无多每")
+                          "均因系仍则竟却遂亦乃并皆才只刚另自以各本这那当非不没未无多每前后")
+# Characters of NOT_AFTER_MOU that are also given names, right before (男 or 等.
+GIVEN_NOUNS = frozenset("银平天月公家单")
 # What may follow a 王某明 written only once: the name ends there (王某明为首, 王某明(男, 王某明、李某).
 MOU_NAME_END = frozenset("、，,。；;：:（(）)为等和与及 ")
 
@@ -141,7 +143,9 @@ def mou_name_at(text: str, i: int, surnames: Surnames,
     if text[m + 1:m + 2] == "某":
         return m + 2
     c = text[m + 1:m + 2]
-    if not is_han(c) or c in NOT_AFTER_MOU or text[m + 2:m + 3] == "某" or freq(text[m + 1:m + 3]) >= MOU_WORD:
+    given_noun = c in GIVEN_NOUNS and text[m + 2:m + 3] in ("(", "（", "等")     # 王某银(男, 王某银等
+    if not is_han(c) or (c in NOT_AFTER_MOU and not given_noun) or text[m + 2:m + 3] == "某" \
+            or freq(text[m + 1:m + 3]) >= MOU_WORD:
         return m + 1
     if text.count(text[i:m + 2]) < 2 and text[m + 2:m + 3] not in MOU_NAME_END:
         return m + 1

@@ -126,7 +126,8 @@ def _canon(doc: Doc, r: Ref, gaz, home, places, done: list[Ref]):
         return (got[0], got[1], set(), None) if got else None
     if r.kind != "sub":
         head = text[r.end - 3:r.end]
-        if r.kind == "police" and r.place and gaz.get(r.place).level == "province" and r.place not in MUNICIPALITIES:
+        if r.kind == "police" and r.place and gaz.get(r.place).level == "province" \
+                and r.place not in MUNICIPALITIES and not r.place.startswith(("71", "81", "82")):
             head = "公安厅"            # 湖北警方, 湖南公安: a province's police is its department
         got = bureau_of(gaz, r.place, head if head == "公安厅" else "") if r.place \
             else _home_bureau(gaz, home, r.bare)

@@ -60,6 +60,8 @@ XING = re.compile(r"姓([男女])子")
 # Surnames that are also prepositions or conjunctions, and what 某 modifies after them (向某银行).
 FUNCTION_SURNAMES = frozenset("于向从经自由和同将把被对给以及为")
 MOU_NOUN = frozenset("些种个地市县镇区乡村省公平网处天日年月号家店银单位部门人物事项商超宾酒小")
+LISTED_WITH_COUNT = re.compile(r"等\d+[名人]|等[一二两三四五六七八九十]+[名人]|为首")
+LAO_AFTER_WORD = 50    # … and above which the character before 老 makes a word with it (养老钱)
 LAO_WORD = 300         # jieba frequency above which 老X is a word (老马, 老高 are names below it)
 NOT_LAO_NAME = frozenset("城街屋宅路成翁房区家乡公年人大实汉伴总化板师虎鼠牛")
 LIST_SEP = re.compile(r"、|和|及|与|以及")
@@ -130,6 +132,7 @@ def _annotate(doc: Doc, lex: _Lexicon) -> Doc:
     _find_repeats(text, names)
     _find_xiao(text, lex, names)
     _find_lao(text, lex, names)
+    _merge_same_person(text, names, lex)
     mentions, entities = [], []
     for nm in names.values():
         spans = _clean_spans(nm.spans, names, taken)
@@ -207,10 +210,16 @@ def _find_mou(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
             if end is None:
                 break
             name = text[start:end]
-            if not lex.surnames.common(text[start:m.start()]) and text.count(name) < 2:
-                break
+            if not lex.surnames.common(text[start:m.start()]) and text.count(name) < 2 \
+                    and not LISTED_WITH_COUNT.match(text, end):
+                break                   # a rare surname needs the name twice, or X某等3人
             _add(names, name, "mou", start, end, "person.mou")
             break
+        else:
+            c = text[m.start() - 1:m.start()]
+            if is_han(c) and c not in FUNCTION_SURNAMES and not quantified(text, m.start() - 1) \
+                    and LISTED_WITH_COUNT.match(text, m.end()) and not inside_word(text, m.start() - 1, lex.freq):
+                _add(names, c + "某", "mou", m.start() - 1, m.end(), "person.mou.listed")   # 布某等3人: any surname
 
 
 def _find_titled(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
@@ -347,7 +356,7 @@ def _find_lao(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
             continue
         if not lex.surnames.common(sur) or text.count(name) < 2 or lex.freq(name) >= LAO_WORD:
             continue
-        if lex.freq(text[s + 1:e + 1]) or inside_word(text, s, lex.freq) or text[e:e + 1] in ("某", "人", "汉", "太"):
+        if lex.freq(text[s + 1:e + 1]) or lex.freq(text[s - 1:s + 1]) >= LAO_AFTER_WORD or text[e:e + 1] in ("某", "人", "汉", "太"):
             continue
         if s > 0 and lex.surnames.common(text[s - 1]):
             continue            # 王老五: a full name
@@ -367,11 +376,42 @@ def _clean_spans(spans, names: dict[str, _Name], taken) -> list[tuple[int, int, 
             continue
         if any(ls <= s and e <= le and (le - ls) > (e - s) for ls, le in longer):
             continue
-        if any(ts <= s < te for ts, te in taken):
-            continue        # inside a place or unit, or starting in one (安某 of 西安某, 支队副 of …刑警支队副)
+        if any(ts < e and s < te for ts, te in taken):
+            continue        # over a place or unit (安某 of 西安某, 支队副 of …刑警支队副, 从菲律 of 从菲律宾)
         seen.add((s, e))
         out.append((s, e, rule))
     return out
+
+
+def _merge_same_person(text: str, names: dict[str, _Name], lex: _Lexicon) -> None:
+    """One person written two ways in an item: 房女士 and 房小姐 (one surname, one gender),
+    杜大姐 and 杜某 (the 某 form with no cue of a suspect of its own) become one name, the
+    form written most often, with the other as an alias."""
+    by_surname: dict[str, list[_Name]] = defaultdict(list)
+    for nm in names.values():
+        if nm.form == "honorific" and not nm.officer and "姓" not in nm.name:
+            by_surname[lex.surnames.at(nm.name, 0) or ""].append(nm)
+    for sur, group in by_surname.items():
+        if not sur or len({g.gender for g in group} - {"-"}) > 1:
+            continue
+        main = max(group, key=lambda g: (len(g.spans), -min(s for s, _, _ in g.spans)))
+        others = [g for g in group if g is not main]
+        mou = names.get(sur + "某")
+        if mou is not None and not _cued(text, mou, lex, "Suspect"):
+            others.append(mou)
+        for o in others:
+            main.spans.extend(o.spans)
+            main.aliases |= {o.name} | o.aliases
+            names.pop(o.name, None)
+
+
+def _cued(text: str, nm: _Name, lex: _Lexicon, role: str) -> bool:
+    """Whether a cue of ``role`` stands at one of the name's mentions."""
+    for s, e, _ in nm.spans:
+        left, right = text[max(0, s - 12):s], text[e:e + 24]
+        if any(r == role and rx.search(left if side == "left" else right) for _, r, side, _, rx, _ in lex.cues):
+            return True
+    return False
 
 
 # ------------------------------------------------------------------ roles
