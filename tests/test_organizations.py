@@ -170,3 +170,7 @@ def test_organizations_former_and_quoted_bodies(run_article):
             "民警随即联系建设银行止付。\n")
     got = _orgs(run_article(text, PIPE))
     assert set(got) == {"淳安县林业局", "中国建设银行"}
+
+
+def test_organizations_a_fraud_syndicate_is_no_company(run_article):
+    assert _orgs(run_article("杭州市公安局打掉一个为境外电诈集团洗钱的团伙。\n", PIPE)) == {}

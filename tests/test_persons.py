@@ -313,3 +313,13 @@ def test_persons_rare_surname_mou_with_a_count_and_the_phone_owner(kg_resources,
     text = ("警方破获荀某等3人冒充客服诈骗案,又抓获犸某等两人。经查,涉案手机机主是外省人鲍某。"
             "民警找到鲍某后对其询问。")
     assert _roles(_persons(kg_resources, doc_of(text))) == {"荀某": "Suspect", "犸某": "Suspect"}
+
+
+def test_persons_parent_who_reports_a_cheated_child_is_the_victim(kg_resources, doc_of):
+    text = "派出所接到群众乔女士电话报警,称儿子玩游戏被骗了2000元,钱是从乔女士银行卡上转走的。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"乔女士": "Victim"}
+
+
+def test_persons_pickpocketed_woman_is_a_victim(kg_resources, doc_of):
+    text = "晚上9点多,邹女士正在商场门口过马路,一名男子靠近邹女士,将她的手机掏走。路人告诉邹女士手机被偷了。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"邹女士": "Victim"}

@@ -167,3 +167,14 @@ def test_places_township_written_with_a_newer_suffix(run_article):
 def test_places_china_inside_a_law_title_is_not_named(run_article):
     assert set(_places(run_article("民警向群众宣传《中华人民共和国反电信网络诈骗法》。\n"))) == set()
     assert "Place/330000" in _places(run_article("他常读《浙江日报》。\n"))
+
+
+def test_places_common_word_named_like_a_foreign_city_is_no_place(run_article):
+    assert set(_places(run_article("她正和朋友在万象广场附近过马路。\n"))) == set()
+
+
+def test_places_short_name_of_a_city_and_its_prefecture_is_the_one_named_in_full(run_article):
+    res = run_article("恩施警方破获一起敲诈勒索案\n昨日,恩施市公安局对外通报,该局民警快速侦破一起案件。\n",
+                      ("places", "police_units", "home_city"))
+    assert "Place/422800" not in _places(res)
+    assert not any("自治州公安局" in k for d in res.docs for k in (e.key for e in d.entities))

@@ -43,7 +43,7 @@ ORG_VICTIM = re.compile(r"([\u4e00-\u9fff]{2,16}?)" + _ORG_HARMED)
 # every character (slow), and few items say that a company was harmed.
 ORG_HARMED = re.compile(_ORG_HARMED)
 # Words of harm that make an honorific-named person in the item a victim by default.
-CRIME_WORDS = re.compile(r"诈骗|被骗|骗子|骗局|受骗|盗窃|被盗|遭窃|失窃|抢劫|抢夺|敲诈|勒索|犯罪|嫌疑|作案|劝阻|止付|涉诈|非法")
+CRIME_WORDS = re.compile(r"诈骗|被骗|骗子|骗局|受骗|盗窃|被盗|遭窃|失窃|扒窃|小偷|被偷|抢劫|抢夺|敲诈|勒索|犯罪|嫌疑|作案|劝阻|止付|涉诈|非法")
 # Cues that say who a person is (居民), not what happened to them.
 WHO_CUES = frozenset({"cue.vic.resident"})
 # Words of harm in the sentence of a person who has no cue of their own.

@@ -115,10 +115,16 @@ def _domestic(gaz, codes, ctx: set[str]) -> list[str]:
 
 
 def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_code: Optional[str],
-            last: Optional[dict[str, str]] = None) -> str:
+            last: Optional[dict[str, str]] = None, page_text: str = "") -> str:
     """The candidate best supported by the places around the hit (``last``: the division each
     name meant when last chosen in the item; a name repeated means the same place)."""
     if len(hit.candidates) == 1:
+        only = gaz.get(hit.candidates[0])
+        if only.level == "prefecture":     # 恩施 of a page that names 恩施市, the city within 恩施州
+            seat = next((c.code for c in gaz.children(only.code) if c.name in (hit.surface + "市", hit.surface + "县")
+                         and (c.name in text or c.name in page_text)), None)
+            if seat is not None:
+                return seat
         return hit.candidates[0]
     again = {last.get(gaz.get(c).name) for c in hit.candidates} if last else set()
     taiwan = "710000" in item_ctx or "710000" in page_ctx
@@ -139,6 +145,8 @@ def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_co
         s -= 0.5 if gaz.get(code).historical else 0
         s -= 1 if code.startswith("71") and not taiwan else 0     # not in _domestic()
         s -= 1 if police and code.startswith("XX") and gaz.get(code).level == "country" else 0
+        full = gaz.get(code).name
+        s += 1 if len(full) > len(hit.surface) and (full in text or full in page_text) else 0   # 恩施 of 恩施市 named so
         return (s, -i)
     return max(enumerate(hit.candidates), key=score)[1]
 
@@ -212,7 +220,7 @@ def find_places(text: str, gaz, rules: PlaceRules, page_text: str = "") -> list[
     last: dict[str, str] = {}
     for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
         prev = _enclosing_before(text, h.start, ends)
-        code = _choose(gaz, h, text, item_ctx, page_ctx, prev, last)
+        code = _choose(gaz, h, text, item_ctx, page_ctx, prev, last, page_text)
         if len(h.candidates) > 1:
             last[gaz.get(code).name] = code
         chosen.append((h, code))
