@@ -221,3 +221,11 @@ def test_police_taiwan_police_is_no_department_and_counter_terror_squad(run_arti
     units = set(_units(res))
     assert not any("台湾" in k for k in units)
     assert "PoliceUnit/皋兰县公安局反恐特警大队" in units
+
+
+def test_police_corps_division_bureau_and_its_station(run_article):
+    res = run_article("近日,新疆兵团第六师东湖垦区公安局城北派出所辖区居民冯先生报警称被骗800元。\n")
+    bureau = "新疆生产建设兵团第六师东湖垦区公安局"
+    assert {f"PoliceUnit/{bureau}", f"PoliceUnit/{bureau}城北派出所"} <= set(_units(res))
+    assert (bureau, "659004") in _links(res, "jurisdiction")
+    assert (bureau + "城北派出所", bureau) in _links(res, "partOf")

@@ -119,6 +119,8 @@ def _canon(doc: Doc, r: Ref, gaz, home, places, done: list[Ref]):
     text = doc.text
     if r.kind == "ministry":
         return "公安部", None, {"中华人民共和国公安部"}, None
+    if r.kind == "corps":
+        return r.name, r.place, set(r.aliases), None
     if r.kind == "local":
         code = _local_place(doc, r, places, home, gaz)
         r.remote = True
@@ -160,6 +162,8 @@ def _aliases(r: Ref, name: str, surface: str, q: str, aliases: set[str]) -> set[
     if r.kind == "sub":   # bare 反诈中心 is no name; 方岩派出所, 铜梁大队 carry a toponym
         named = r.place or r.jurisdiction or r.sub.endswith(("派出所", "警务站", "警务室"))
         own = ({surface} if named else set()) | ({q} - {surface} if r.parent is not None else set())
+    elif r.kind == "corps":
+        own = set(aliases)
     elif r.bare or r.kind == "local":
         own = set()
     else:
