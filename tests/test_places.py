@@ -178,3 +178,8 @@ def test_places_short_name_of_a_city_and_its_prefecture_is_the_one_named_in_full
                       ("places", "police_units", "home_city"))
     assert "Place/422800" not in _places(res)
     assert not any("自治州公安局" in k for d in res.docs for k in (e.key for e in d.entities))
+
+
+def test_places_china_named_as_the_country(run_article):
+    assert "Place/XX-中国" in _places(run_article("共抓获中国内地籍嫌疑人30名,被称为中国最大的网络赌博案。\n"))
+    assert "Place/XX-中国" not in _places(run_article("她在中国银行取款,又浏览了中国浙江网。\n"))

@@ -22,6 +22,8 @@ from . import register
 
 HIGH_LEVELS = ("country", "province", "prefecture")
 TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "苏木")
+# What follows 中国 when the text names the country (not 中国银行 or a website's 中国甘肃网).
+CHINA_NAMED = ("内地", "大陆", "台湾", "香港", "澳门", "籍", "公民", "警方", "政府", "境内", "最大", "首个", "第一")
 MOTION = ("前往", "赶往", "逃往", "逃至", "逃到", "赴", "来自", "家住", "住在", "返回")
 CHINESE_POLICE = re.compile(r"公安局|公安分局|派出所|公安厅")
 CITY_TALK = ("我市", "本市", "市公安局", "市委", "市政府")   # the text is about a city it does not name
@@ -156,6 +158,8 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
     """The rule that makes this hit a place, or None."""
     d = gaz.get(code)
     s, e = hit.start, hit.end
+    if hit.surface == "中国" and text.startswith(CHINA_NAMED, e) and not rules.in_org_name(text, s, e):
+        return "place.country.named"    # 中国内地籍, 中国台湾籍, 中国最大的…: the country itself
     if hit.surface in rules.never or rules.road_after(text, e) or rules.in_org_name(text, s, e):
         return None
     if code == "XX-中国" and _in_title(text, s):
