@@ -323,3 +323,8 @@ def test_persons_parent_who_reports_a_cheated_child_is_the_victim(kg_resources, 
 def test_persons_pickpocketed_woman_is_a_victim(kg_resources, doc_of):
     text = "晚上9点多,邹女士正在商场门口过马路,一名男子靠近邹女士,将她的手机掏走。路人告诉邹女士手机被偷了。"
     assert _roles(_persons(kg_resources, doc_of(text))) == {"邹女士": "Victim"}
+
+
+def test_persons_one_forced_or_extorted_is_a_victim(kg_resources, doc_of):
+    text = "凌晨,聂某报警称,其与甘某被两名男子敲诈勒索5000元。嫌疑人持刀逼迫甘某转账。民警将嫌疑人柯某抓获。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"聂某": "Victim", "甘某": "Victim", "柯某": "Suspect"}
