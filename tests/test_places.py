@@ -173,7 +173,7 @@ def test_places_common_word_named_like_a_foreign_city_is_no_place(run_article):
     assert set(_places(run_article("她正和朋友在万象广场附近过马路。\n"))) == set()
 
 
-def test_places_short_name_of_a_city_and_its_prefecture_is_the_one_named_in_full(run_article):
+def test_places_prefecture_police_is_the_citys_when_the_page_names_its_bureau(run_article):
     res = run_article("恩施警方破获一起敲诈勒索案\n昨日,恩施市公安局对外通报,该局民警快速侦破一起案件。\n",
                       ("places", "police_units", "home_city"))
     assert "Place/422800" not in _places(res)

@@ -122,9 +122,10 @@ def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_co
     name meant when last chosen in the item; a name repeated means the same place)."""
     if len(hit.candidates) == 1:
         only = gaz.get(hit.candidates[0])
-        if only.level == "prefecture":     # 恩施 of a page that names 恩施市, the city within 恩施州
+        if only.level == "prefecture" and text[hit.end:hit.end + 2] in ("警方", "公安"):
+            # 恩施警方 on a page whose acting bureau is 恩施市公安局: that city's police
             seat = next((c.code for c in gaz.children(only.code) if c.name in (hit.surface + "市", hit.surface + "县")
-                         and (c.name in text or c.name in page_text)), None)
+                         and (c.name + "公安局" in text or c.name + "公安局" in page_text)), None)
             if seat is not None:
                 return seat
         return hit.candidates[0]
