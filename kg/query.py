@@ -60,6 +60,8 @@ def term_text(term) -> Optional[str]:
 
 
 def _execute(store: ox.Store, query: str, bindings: Optional[dict]):
+    from .querylimits import check_query
+    check_query(query)          # a query too deep for the parser kills the process, not raises
     try:
         return store.query(query, substitutions=bindings or None, use_default_graph_as_union=True)
     except SyntaxError as e:

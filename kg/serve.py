@@ -1,164 +1,42 @@
 """A read-only SPARQL 1.1 Protocol endpoint over a store folder or an RDF file.
 
-Queries run in a small pool of worker processes, each holding the store open read-only
-(pyoxigraph). The HTTP side is the standard library's threading server. Why processes: a
-SPARQL query cannot be interrupted from Python once pyoxigraph is evaluating it, so the
-time-out is enforced by killing the worker that runs it and starting a fresh one — the
-runaway query stops using the CPU at once. A file is first loaded into a temporary store
-folder so that workers (and their replacements) open it in milliseconds.
+The HTTP side is the standard library's threading server; queries run in worker processes
+(:mod:`kg.serve_pool`). A file is first loaded into a temporary store folder so that workers
+(and their replacements) open it in milliseconds.
+
+Safe by default: bound to 127.0.0.1; requests whose ``Host`` names anything but the bound
+address are refused (a web page cannot reach the endpoint by DNS rebinding); no CORS header
+unless ``cors`` names origins; ``SERVICE`` refused unless ``allow_service`` names the host;
+queries past :mod:`kg.querylimits` refused before parsing; per-worker time and memory caps.
+A store folder (or file) changed on disk is reopened.
 
 ``GET /`` is a query page that needs no network (no CDN); ``/sparql`` is the endpoint.
 """
 from __future__ import annotations
 
+import html
 import importlib.resources
-import multiprocessing
-import queue
+import json
+import os
 import re
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Iterable, Optional
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import StoreError
+from .errors import QueryError, StoreError
+from . import serve_access as access
+from .serve_pool import DEFAULT_MAX_ROWS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Answer, WorkerPool
+from .serve_pool import error as _error
 
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_ROWS = 100_000
+__all__ = ["SparqlServer", "DEFAULT_TIMEOUT", "DEFAULT_MEMORY_MB", "DEFAULT_MAX_ROWS", "looks_like_update"]
 
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    content_type: str
-    body: bytes
-    truncated: bool = False
-
-
-def _error(status: int, message: str) -> Answer:
-    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
-
-
-# ---------------------------------------------------------------------------- worker side
-def evaluate(store, query: str, accept: Optional[str], max_rows: int,
-             default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = ()) -> Answer:
-    """Run one query on a pyoxigraph store and serialise the answer for ``accept``."""
-    import pyoxigraph as ox
-    from . import sparql_results as sr
-    kwargs: dict = {"use_default_graph_as_union": not default_graphs}
-    if default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    if named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    try:
-        res = store.query(query, **kwargs)
-    except SyntaxError as e:
-        return _error(400, f"Malformed query: {e}")
-    except (OSError, ValueError) as e:
-        return _error(400, f"Query failed: {e}")
-    if isinstance(res, (ox.QuerySolutions, ox.QueryBoolean)):
-        media = sr.negotiate(accept, list(sr.SELECT_TYPES))
-        if media is None:
-            return _error(406, "Acceptable result types: " + ", ".join(sr.MEDIA_TYPE.values()))
-        fmt = sr.SELECT_TYPES[media]
-        ctype = sr.MEDIA_TYPE[fmt] + ("; charset=utf-8" if fmt != "json" else "")
-        if isinstance(res, ox.QueryBoolean):
-            return Answer(200, ctype, sr.boolean(bool(res), fmt))
-        names = [v.value for v in res.variables]
-        rows, truncated = [], False
-        try:
-            for sol in res:
-                if len(rows) >= max_rows:
-                    truncated = True
-                    break
-                rows.append([sol[n] for n in names])
-        except OSError as e:
-            return _error(400, f"Query failed: {e}")
-        return Answer(200, ctype, sr.solutions(names, rows, fmt), truncated)
-    media = sr.negotiate(accept, list(sr.GRAPH_TYPES))
-    if media is None:
-        return _error(406, "Acceptable graph types: " + ", ".join(sr.GRAPH_TYPES))
-    triples, truncated = [], False
-    for t in res:
-        if len(triples) >= max_rows:
-            truncated = True
-            break
-        triples.append(t)
-    from .serialize import PREFIXES
-    fmt = sr.GRAPH_TYPES[media]
-    kw = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
-    return Answer(200, media + "; charset=utf-8", ox.serialize(triples, format=fmt, **kw), truncated)
-
-
-def _worker_main(conn, store_path: str, max_rows: int) -> None:
-    import pyoxigraph as ox
-    store = ox.Store.read_only(store_path)
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        try:
-            conn.send(evaluate(store, *job[:2], max_rows, *job[2:]))
-        except Exception as e:  # never let one query take the worker down silently
-            conn.send(_error(500, f"Internal error: {type(e).__name__}: {e}"))
-
-
-class _Worker:
-    def __init__(self, ctx, store_path: str, max_rows: int):
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, store_path, max_rows), daemon=True)
-        self.proc.start()
-        child.close()
-        if not self.conn.poll(60) or self.conn.recv() != "ready":
-            self.kill()
-            raise StoreError("a query worker could not open the store", path=store_path)
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
-
-
-class WorkerPool:
-    """Query workers; a query past the time-out kills its worker, which is replaced."""
-
-    def __init__(self, store_path: str, size: int, timeout: float, max_rows: int):
-        self.ctx = multiprocessing.get_context("spawn")
-        self.store_path, self.timeout, self.max_rows = store_path, timeout, max_rows
-        self.idle: queue.Queue = queue.Queue()
-        self.all: list[_Worker] = []
-        for _ in range(size):
-            self._add()
-
-    def _add(self) -> None:
-        w = _Worker(self.ctx, self.store_path, self.max_rows)
-        self.all.append(w)
-        self.idle.put(w)
-
-    def run(self, query: str, accept: Optional[str], default_graphs=(), named_graphs=()) -> Answer:
-        try:
-            w = self.idle.get(timeout=self.timeout)
-        except queue.Empty:
-            return _error(503, "All query workers are busy; try again later.")
-        w.conn.send((query, accept, tuple(default_graphs), tuple(named_graphs)))
-        if w.conn.poll(self.timeout):
-            answer = w.conn.recv()
-            self.idle.put(w)
-            return answer
-        w.kill()   # the only way to stop a query pyoxigraph is evaluating
-        self.all.remove(w)
-        threading.Thread(target=self._add, daemon=True).start()
-        return _error(503, f"Query stopped: it ran longer than the {self.timeout:g} s time-out.")
-
-    def close(self) -> None:
-        for w in list(self.all):
-            w.kill()
-        self.all.clear()
+MAX_BODY = 1_000_000
+SOCKET_TIMEOUT = 30.0       # a client that stops sending mid-request frees its thread after this
 
 
 # ---------------------------------------------------------------------------- HTTP side
@@ -171,44 +49,111 @@ def looks_like_update(text: str) -> bool:
     return bool(_UPDATE.match(text, _PROLOGUE.match(text).end()))
 
 
+_CORS_HEADERS = ("accept", "content-type")
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "FraudKG-SPARQL/1"
-    pool: WorkerPool
-    page: bytes
+    timeout = SOCKET_TIMEOUT
+    server: "_HTTPServer"
 
     def log_message(self, format, *args):  # quiet: the CLI prints one line per request itself
-        log = getattr(self.server, "log", None)
+        log = self.server.log
         if log:
             log(f"{self.address_string()} {format % args}")
 
-    def _send(self, a: Answer) -> None:
-        self.send_response(a.status)
-        self.send_header("Content-Type", a.content_type)
-        self.send_header("Content-Length", str(len(a.body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        if a.truncated:
-            self.send_header("X-FraudKG-Truncated", f"results cut at {self.pool.max_rows} rows")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(a.body)
+    # -- what every answer carries
+    def _cors_origin(self) -> Optional[str]:
+        origin, allowed = self.headers.get("Origin"), self.server.cors
+        if not allowed or not origin:
+            return None
+        return "*" if "*" in allowed else (origin if origin in allowed else None)
 
+    def _send(self, a: Answer, extra: Iterable[tuple[str, str]] = ()) -> None:
+        try:
+            self.send_response(a.status)
+            self.send_header("Content-Type", a.content_type)
+            self.send_header("Content-Length", str(len(a.body)))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            origin = self._cors_origin()
+            if origin:
+                self.send_header("Access-Control-Allow-Origin", origin)
+                self.send_header("Access-Control-Expose-Headers", "X-FraudKG-Truncated")
+            if self.server.cors:
+                self.send_header("Vary", "Origin")
+            for k, v in extra:
+                self.send_header(k, v)
+            if a.truncated:
+                self.send_header("X-FraudKG-Truncated", f"results cut at {self.server.pool.max_rows} rows")
+            if a.status >= 400:
+                self.close_connection = True
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(a.body)
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True    # the client went away: nothing to tell it
+
+    def _host_ok(self) -> bool:
+        host = self.headers.get("Host")
+        if host is None:
+            return True          # HTTP/1.0 without Host: not a browser, so not DNS rebinding
+        name = access.host_name(host)
+        if name in self.server.host_names:
+            return True
+        return self.server.any_ip and access.is_ip(name)
+
+    def _refuse_host(self) -> bool:
+        if self._host_ok():
+            return False
+        self._send(_error(403, "The Host header does not name this server (kg serve answers only "
+                               "the address it is bound to; --allow-host NAME adds a name)."))
+        return True
+
+    # -- methods
     def do_GET(self):
+        if self._refuse_host():
+            return
         url = urlsplit(self.path)
         if url.path in ("/", "/index.html"):
-            return self._send(Answer(200, "text/html; charset=utf-8", self.page))
+            return self._send(Answer(200, "text/html; charset=utf-8", self.server.page),
+                              [("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; "
+                                "style-src 'unsafe-inline'; img-src 'self' data:")])
         if url.path != "/sparql":
             return self._send(_error(404, "Not found: the endpoint is /sparql"))
         self._dispatch(parse_qs(url.query))
 
     do_HEAD = do_GET
 
+    def do_OPTIONS(self):
+        if self._refuse_host():
+            return
+        allow = [("Allow", "GET, HEAD, POST, OPTIONS")]
+        origin = self._cors_origin()
+        if origin and self.headers.get("Access-Control-Request-Method"):
+            asked = [h.strip().lower() for h in (self.headers.get("Access-Control-Request-Headers") or "").split(",")]
+            allow += [("Access-Control-Allow-Methods", "GET, POST"),
+                      ("Access-Control-Allow-Headers", ", ".join(h for h in _CORS_HEADERS if h in asked) or "accept"),
+                      ("Access-Control-Max-Age", "600")]
+        self._send(Answer(204, "text/plain; charset=utf-8", b""), allow)
+
     def do_POST(self):
+        if self._refuse_host():
+            return
         if urlsplit(self.path).path != "/sparql":
             return self._send(_error(404, "Not found: the endpoint is /sparql"))
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > 1_000_000:
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not raw.isdigit() or not raw.isascii():
+            return self._send(_error(400, f"Bad Content-Length: {raw[:40]!r}"))
+        if int(raw) > MAX_BODY:
             return self._send(_error(413, "Query too large."))
-        body = self.rfile.read(length).decode("utf-8", "replace")
+        try:
+            data = self.rfile.read(int(raw))
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+            return
+        if len(data) < int(raw):
+            return self._send(_error(400, "The request body is shorter than its Content-Length."))
+        body = data.decode("utf-8", "replace")
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         params = parse_qs(urlsplit(self.path).query)
         if ctype == "application/sparql-query":
@@ -222,7 +167,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch(params)
 
     def do_PUT(self):
-        self._send(_error(403, "This endpoint is read-only."))
+        if not self._refuse_host():
+            self._send(_error(403, "This endpoint is read-only."))
 
     do_DELETE = do_PATCH = do_PUT
 
@@ -232,40 +178,93 @@ class _Handler(BaseHTTPRequestHandler):
         queries = params.get("query") or []
         if len(queries) != 1:
             return self._send(_error(400, "Give exactly one query parameter."))
-        if looks_like_update(queries[0]):
+        query = queries[0]
+        if looks_like_update(query):
             return self._send(_error(403, "This endpoint is read-only: SPARQL updates are refused."))
-        self._send(self.pool.run(queries[0], self.headers.get("Accept"),
-                                 params.get("default-graph-uri", ()), params.get("named-graph-uri", ())))
+        refusal = self.server.check(query)
+        if refusal is not None:
+            return self._send(refusal)
+        self.server.watch()
+        self._send(self.server.pool.run(query, self.headers.get("Accept"),
+                                        params.get("default-graph-uri", ()), params.get("named-graph-uri", ())))
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    pool: WorkerPool
+    page: bytes
+    log: Optional[Callable[[str], None]] = None
+    cors: tuple[str, ...] = ()
+    host_names: set[str] = set()
+    any_ip: bool = False
+    check: Callable[[str], Optional[Answer]]
+    watch: Callable[[], None]
+
+    def handle_error(self, request, client_address):
+        import sys
+        e = sys.exc_info()[1]
+        if isinstance(e, (ConnectionError, TimeoutError)):
+            return              # a client that went away or stalled: nothing to report
+        if self.log:
+            self.log(f"{client_address[0]} error: {type(e).__name__}: {e}")
 
 
 def _query_page() -> bytes:
-    import html
+    from .query import named_queries
     from .serialize import PREFIXES
-    prefixes = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("fkg", "fkgr", "rdfs", "skos"))
     page = importlib.resources.files("kg.data").joinpath("query_page.html").read_text(encoding="utf-8")
-    return page.replace("{{prefixes}}", html.escape(prefixes)).encode("utf-8")
+    named = [{"name": q.name, "description": q.description, "text": q.text,
+              "params": [{"name": p.name, "type": p.type, "description": p.description} for p in q.params]}
+             for q in named_queries().values()]
+    # inside <script>: no "</" can close the element, whatever the queries' text holds
+    data = json.dumps(named, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+    return (page.replace("{{prefixes}}", html.escape(" ".join(f"{p}:" for p in PREFIXES)))
+                .replace("{{named}}", data).encode("utf-8"))
+
+
+def _fingerprint(path: Path) -> Optional[tuple]:
+    """What changes when a store folder or a file is rewritten (names, sizes, times)."""
+    try:
+        st = path.stat()
+        if not path.is_dir():
+            return (st.st_ino, st.st_size, st.st_mtime_ns)
+        with os.scandir(path) as it:
+            files = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in it if e.is_file())
+        return (st.st_ino, st.st_mtime_ns, tuple(files))
+    except OSError:
+        return None
 
 
 class SparqlServer:
     """The endpoint: ``with SparqlServer(source, port=0) as s: urlopen(s.url + "/sparql?query=…")``."""
 
+    WATCH_EVERY = 1.0       # seconds between looks at the source on disk
+
     def __init__(self, source: Path | str, *, host: str = "127.0.0.1", port: int = 7878,
                  timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, workers: int = 2,
-                 log=None):
+                 memory_mb: int = DEFAULT_MEMORY_MB, cors: Iterable[str] = (), allow_service: Iterable[str] = (),
+                 allow_hosts: Iterable[str] = (), log=None):
         self.source = Path(source)
+        self.log = log
+        self.allow_service = frozenset(map(access.service_host, allow_service))
+        cors = tuple(map(access.origin, cors))
         self._tmp: Optional[str] = None
+        self._seen = _fingerprint(self.source)
+        self._watched = time.monotonic()
+        self._watch_lock = threading.Lock()
         store_path = self._prepare(self.source)
-        self.pool = WorkerPool(store_path, max(1, workers), timeout, max_rows)
-        page = _query_page()
-        handler = type("Handler", (_Handler,), {"pool": self.pool, "page": page})
+        self.pool = WorkerPool(store_path, max(1, workers), timeout, max_rows, memory_mb=memory_mb,
+                               network=bool(self.allow_service))
         try:
-            self.httpd = ThreadingHTTPServer((host, port), handler)
+            self.httpd = _HTTPServer((host, port), _Handler)
         except OSError as e:
             self.close()
             raise StoreError(f"cannot listen on {host}:{port}: {e.strerror or e}",
                              hint="choose another --port") from None
-        self.httpd.daemon_threads = True
-        self.httpd.log = log
+        self.httpd.pool, self.httpd.page, self.httpd.log = self.pool, _query_page(), log
+        self.httpd.cors = tuple(cors)
+        self.httpd.host_names, self.httpd.any_ip = access.host_names(host, allow_hosts)
+        self.httpd.check, self.httpd.watch = self.check, self.watch
         self._thread: Optional[threading.Thread] = None
 
     def _prepare(self, source: Path) -> str:
@@ -277,17 +276,67 @@ class SparqlServer:
         from .query import load_store
         mem = load_store(source)   # checks the file and its format, with our error messages
         import pyoxigraph as ox
-        self._tmp = tempfile.mkdtemp(prefix="kg-serve-")
-        disk = ox.Store(self._tmp)
-        disk.bulk_extend(mem)
-        disk.flush()
-        del disk
-        return self._tmp
+        tmp = tempfile.mkdtemp(prefix="kg-serve-")
+        try:
+            disk = ox.Store(tmp)
+            disk.bulk_extend(mem)
+            disk.flush()
+            del disk
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self._tmp = tmp
+        return tmp
+
+    # -- what each query goes through before a worker sees it
+    def check(self, query: str) -> Optional[Answer]:
+        """The answer refusing ``query``, or None when it may run."""
+        from .querylimits import check_query, service_host, service_targets
+        from .serialize import PREFIXES
+        try:
+            check_query(query)
+        except QueryError as e:
+            return _error(400, f"Query refused: {e}")
+        for target in service_targets(query, PREFIXES):
+            host = service_host(target)
+            if host is None or host not in self.allow_service:
+                what = f"SERVICE <{target}>" if target else "SERVICE with a variable or relative endpoint"
+                return _error(403, f"{what} refused: this endpoint does not query other servers "
+                                   "(start kg serve with --allow-service HOST to allow one).")
+        return None
+
+    def watch(self) -> None:
+        """Reopen the source when it changed on disk (looked at once a second at most)."""
+        now = time.monotonic()
+        if now - self._watched < self.WATCH_EVERY or not self._watch_lock.acquire(blocking=False):
+            return
+        try:
+            self._watched = now
+            seen = _fingerprint(self.source)
+            if seen == self._seen or seen is None:
+                return
+            self._seen = seen
+            old = self._tmp
+            try:
+                path = self._prepare(self.source)
+            except Exception as e:     # a file half written, a store being rebuilt: say so, keep serving
+                self._seen = None
+                if self.log:
+                    self.log(f"{self.source} changed on disk but cannot be read yet ({e}); "
+                             "serving what was loaded before")
+                return
+            self.pool.reopen(path)
+            if old and old != self._tmp:
+                shutil.rmtree(old, ignore_errors=True)
+            if self.log:
+                self.log(f"{self.source} changed on disk: reopened")
+        finally:
+            self._watch_lock.release()
 
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def start(self) -> "SparqlServer":
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -41,6 +41,7 @@ def query(source, query, query_file, name, params, list_, fmt):
     """
     from ..errors import QueryError
     from ..query import format_result, load_store, named_queries, run, run_named, with_prefixes
+    from ..querylimits import call_with_stack   # pyoxigraph recurses on the stack: give it room
     if list_:
         click.echo(_listing(named_queries()))
         return
@@ -49,7 +50,7 @@ def query(source, query, query_file, name, params, list_, fmt):
     if name is not None:
         if query is not None or query_file is not None:
             raise QueryError("give either --name or a query, not both")
-        click.echo(format_result(run_named(load_store(source), name, _params(params)), fmt))
+        click.echo(format_result(call_with_stack(run_named, load_store(source), name, _params(params)), fmt))
         return
     if params:
         raise QueryError("--param goes with --name")
@@ -60,7 +61,7 @@ def query(source, query, query_file, name, params, list_, fmt):
     else:
         raise QueryError("give a query as an argument, with --file, or --name (kg query --list)")
     store = load_store(source)
-    click.echo(format_result(run(store, with_prefixes(text)), fmt))
+    click.echo(format_result(call_with_stack(run, store, with_prefixes(text)), fmt))
 
 
 def _listing(queries) -> str:

@@ -15,23 +15,45 @@ from . import main
 @click.option("--port", default=7878, show_default=True, help="TCP port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; the default answers this machine only.")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds after which a query is stopped.")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds after which a query is stopped.")
+@click.option("--memory", "memory_mb", default=1024, show_default=True, type=click.IntRange(64),
+              help="Megabytes each query worker may allocate; a query needing more is stopped.")
 @click.option("--max-rows", default=100_000, show_default=True, help="Results are cut after this many rows.")
-@click.option("--workers", default=2, show_default=True, help="Queries evaluated at the same time.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1),
+              help="Queries evaluated at the same time.")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN",
+              help="Let web pages from ORIGIN (https://host:port, or * for any) read answers (repeatable).")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
+              help="Let SERVICE clauses query the SPARQL endpoint on HOST (repeatable); refused otherwise.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests made to NAME (a DNS name of this machine; repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not log requests.")
-def serve(source, port, host, timeout, max_rows, workers, quiet):
+def serve(source, port, host, timeout, memory_mb, max_rows, workers, cors, allow_service, allow_hosts, quiet):
     """Serve SOURCE (a store folder or an RDF file) as a read-only SPARQL 1.1 endpoint.
 
+    \b
     Example: kg serve store --port 7878   (query page at http://127.0.0.1:7878/,
-    endpoint at /sparql; updates are refused)
+             endpoint at /sparql; updates are refused)
+    Safe by default: this machine only, no CORS, no SERVICE; see SECURITY.md.
     """
+    import signal
+
     from ..serve import SparqlServer
+
+    def stop(signum, frame):      # SIGTERM and SIGHUP stop it as Ctrl+C does, cleaning up
+        raise SystemExit(0)
+
     log = None if quiet else (lambda line: click.echo(line, err=True))
     server = SparqlServer(source, host=host, port=port, timeout=timeout, max_rows=max_rows,
-                          workers=workers, log=log)
+                          workers=workers, memory_mb=memory_mb, cors=cors, allow_service=allow_service,
+                          allow_hosts=allow_hosts, log=log)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}: anyone who can reach this address can query the graph.",
                    err=True)
+    if "*" in cors:
+        click.echo("Warning: --cors '*': any web page the user visits can read this graph.", err=True)
     click.echo(f"SPARQL endpoint {server.url}/sparql — query page {server.url}/ — Ctrl+C to stop", err=True)
     server.serve_forever()
 
