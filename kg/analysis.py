@@ -56,6 +56,9 @@ class Node:
     level: Optional[str] = None          # a place's level: Province, Prefecture, County, Township
     lat: Optional[float] = None
     lon: Optional[float] = None
+    # money kept from the fraudsters by kind (returned, stopped, prevented, avoided): the
+    # largest amount of each kind the case states
+    kept: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -152,7 +155,8 @@ _S = {name: str(term) for name, term in (
     ("lost", FKG.amountLost), ("recovered", FKG.amountRecovered), ("subject", RDF.subject),
     ("predicate", RDF.predicate), ("object", RDF.object), ("text", FKG.text), ("sentence", FKG.inSentence),
     ("lat", GEO.lat), ("long", GEO.long), ("date", FKG.date), ("start", FKG.startOffset),
-    ("end", FKG.endOffset), ("in_article", FKG.inArticle), ("article", FKG.Article))}
+    ("end", FKG.endOffset), ("in_article", FKG.inArticle), ("article", FKG.Article),
+    ("amount", FKG.amount), ("kind", FKG.amountKind), ("value", FKG.value))}
 _SENTENCE = str(FKG.Sentence)
 _LEVELS = {str(FKG[t]): t for t in ("Province", "Prefecture", "County", "Township")}
 _TYPE_STR = {str(k): v for k, v in _TYPE_OF.items()}
@@ -207,11 +211,23 @@ def read_view(triples: Iterable[tuple]) -> KGView:
     for s, o in sorted(by_p[_S["type"]]):
         if o in _LEVELS and types.get(s) == "Place":
             nodes[s].level = _LEVELS[o]
+    _kept(nodes, by_p, types)
     evidence, spans, sentences = _evidence(by_p, dict(ordered("file")))
     edges = sorted({Edge(s, rel, o, tuple(evidence.get((s, p, o), ())), tuple(spans.get((s, p, o), ())))
                     for p, rel in _REL_STR.items() for s, o in by_p[p] if s in types and o in types},
                    key=lambda e: (e.source, e.relation, e.target))
     return KGView(nodes, edges, sentences)
+
+
+def _kept(nodes: dict[str, Node], by_p, types: dict[str, str]) -> None:
+    """Each case's money kept from the fraudsters, by the kind its amount nodes carry."""
+    kind = dict(by_p[_S["kind"]])
+    value = {s: o for s, o in by_p[_S["value"]] if s in kind}
+    for case, amount in sorted(by_p[_S["amount"]]):
+        if case in types and amount in kind and amount in value:
+            v, k = _decimal(value[amount]), kind[amount]
+            if v is not None and v > nodes[case].kept.get(k, Decimal(-1)):
+                nodes[case].kept[k] = v
 
 
 def _float(lit) -> Optional[float]:

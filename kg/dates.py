@@ -39,6 +39,8 @@ ARTICLE_RELATIVE = {"近日": None, "日前": None, "前不久": None, "今天":
                     "昨日": -1, "昨天": -1, "前天": -2}
 YEAR_OFFSET = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
 DATELINE = re.compile(r"(?P<y>[12][0-9]{3})[年\-/.](?P<m>[0-9]{1,2})[月\-/.](?P<d>[0-9]{1,2})日?(?:讯|电|消息)?")
+# a dateline without its year (中国某某网1月27日讯): the article's month and day
+DATELINE_MD = re.compile(r"(?<![0-9年])(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})日(?:讯|电)")
 
 
 @dataclass(frozen=True)
@@ -92,13 +94,28 @@ def article_year(text: str) -> Optional[int]:
     return int(m.group("y")) if m else None
 
 
-def find_dates(text: str, ref: Optional[date] = None, ref_year: Optional[int] = None) -> list[ParsedDate]:
+def article_date(text: str) -> tuple[Optional[int], Optional[int], Optional[int]]:
+    """(year, month, day) of the article from a dateline near the top, as far as it goes:
+    ``2023年10月24日讯`` gives all three, ``12月1日讯`` month and day, nothing gives Nones."""
+    m = DATELINE.search(text[:200])
+    if m:
+        y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+        return (y, mo, d) if 1 <= mo <= 12 and _exists(y, mo, d) else (y, None, None)
+    m = DATELINE_MD.search(text[:200])
+    if m and 1 <= int(m.group("m")) <= 12 and _exists(None, int(m.group("m")), int(m.group("d"))):
+        return None, int(m.group("m")), int(m.group("d"))
+    return None, None, None
+
+
+def find_dates(text: str, ref: Optional[date] = None, ref_year: Optional[int] = None,
+               ref_month_day: Optional[tuple[int, int]] = None) -> list[ParsedDate]:
     """Every date of ``text`` in order; ``ref`` (article date) or ``ref_year`` resolve
-    relative dates, earlier dates of the text resolve month-days and 当晚-like words."""
+    relative dates, earlier dates of the text resolve month-days and 当晚-like words; an
+    article date without its year (``ref_month_day``) still gives 昨日 its month and day."""
     ref_year = ref.year if ref else ref_year
     out: list[ParsedDate] = []
     for hit in _scan(text):
-        pd = _resolve(hit, out, ref, ref_year)
+        pd = _resolve(hit, out, ref, ref_year, ref_month_day)
         out.append(replace(pd, text=text[pd.start:pd.end]))
     return out
 
@@ -131,7 +148,8 @@ def _scan(text: str) -> Iterator[tuple[str, int, int, Optional[str], Optional[in
     return iter(sorted(hits, key=lambda h: h[1]))
 
 
-def _resolve(hit, earlier: list[ParsedDate], ref: Optional[date], ref_year: Optional[int]) -> ParsedDate:
+def _resolve(hit, earlier: list[ParsedDate], ref: Optional[date], ref_year: Optional[int],
+             ref_month_day: Optional[tuple[int, int]] = None) -> ParsedDate:
     kind, s, e, rel, y, m, d = hit
     text_span = (s, e)
     prev = next((p for p in reversed(earlier) if p.resolved or p.value), None)
@@ -141,6 +159,10 @@ def _resolve(hit, earlier: list[ParsedDate], ref: Optional[date], ref_year: Opti
         off = ARTICLE_RELATIVE[rel]
         if ref is not None and off is not None:
             return ParsedDate((ref + timedelta(days=off)).isoformat(), "day", True, rel, s, e, rel)
+        if ref_month_day is not None and off is not None:
+            # a leap year, so that the day before 3月1日 may be 2月29日; the year stays unknown
+            day = date(2000, *ref_month_day) + timedelta(days=off)
+            return ParsedDate(f"--{day.month:02d}-{day.day:02d}", "day", False, rel, s, e, rel)
         return ParsedDate("", "day", False, rel, s, e, rel)
     if rel in YEAR_OFFSET and y is None:
         y = ref_year + YEAR_OFFSET[rel] if ref_year is not None else None

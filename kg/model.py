@@ -124,6 +124,7 @@ class Amount:
     text: str
     start: int
     end: int
+    kind: str = ""       # money kept from the fraudsters: returned / stopped / prevented / avoided
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ class Figure:
     start: int
     end: int
     rule: str
+    kind: Optional[str] = None   # of a sum kept from the fraudsters: returned / stopped / prevented / avoided
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,7 @@ class FKG(DefinedNamespace):
     adminCode: URIRef  # administrative code
     amountFrozen: URIRef  # amount frozen
     amountInvolved: URIRef  # amount involved
+    amountKind: URIRef  # amount kind
     amountLost: URIRef  # amount lost
     amountRecovered: URIRef  # amount recovered
     amountRole: URIRef  # amount role

@@ -131,12 +131,17 @@ def iri(node) -> str:
 
 
 def date_literal(value: str) -> Literal:
-    """A date as printed (2024-03-05, 2024-03, 2024) as an xsd:date, gYearMonth or gYear literal;
-    anything else as a plain literal."""
+    """A date as printed (2024-03-05, 2024-03, 2024) as an xsd:date, gYearMonth or gYear literal,
+    one without its year (--03-05, --03) as an xsd:gMonthDay or gMonth; anything else as a plain
+    literal."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return Literal(value, datatype=XSD.date)
     if re.fullmatch(r"\d{4}-\d{2}", value):
         return Literal(value, datatype=XSD.gYearMonth)
     if re.fullmatch(r"\d{4}", value):
         return Literal(value, datatype=XSD.gYear)
+    if re.fullmatch(r"--\d{2}-\d{2}", value):      # a day whose year the text does not give
+        return Literal(value, datatype=XSD.gMonthDay)
+    if re.fullmatch(r"--\d{2}", value):
+        return Literal(value, datatype=XSD.gMonth)
     return Literal(value)

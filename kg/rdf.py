@@ -354,6 +354,8 @@ class _ArticleWriter:
         add(iri, A, fkg("MonetaryAmount"))
         add(iri, fkg("value"), nt.decimal(amt.value))
         add(iri, fkg("amountRole"), nt.plain(amt.role))
+        if amt.kind:
+            add(iri, fkg("amountKind"), nt.plain(amt.kind))
         add(iri, fkg("qualifier"), nt.plain(amt.qualifier))
         add(iri, fkg("text"), nt.plain(amt.text))
         add(iri, fkg("startOffset"), nt.integer(s))
@@ -368,6 +370,8 @@ class _ArticleWriter:
         add(iri, fkg("measure"), nt.plain(fig.measure))
         add(iri, fkg("value"), nt.decimal(fig.value))
         add(iri, fkg("unit"), nt.plain(fig.unit))
+        if fig.kind:
+            add(iri, fkg("amountKind"), nt.plain(fig.kind))
         if fig.period:
             add(iri, fkg("period"), nt.plain(fig.period))
         if fig.reporter:

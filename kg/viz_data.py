@@ -122,7 +122,13 @@ def _network(view: KGView, g, size: str):
         if v in labelled:
             node["top"] = True
         if n.type == "Case":
-            node.update(date=n.date, lost=_num(n.amount_lost), rec=_num(n.amount_recovered))
+            # the timeline places dates with a year; a day without one (--07-30) is shown as text
+            dated = n.date if n.date and n.date[:1].isdigit() else None
+            node.update(date=dated, lost=_num(n.amount_lost), rec=_num(n.amount_recovered))
+            if n.date and not dated:
+                node["day"] = n.date.lstrip("-")
+            if n.kept:
+                node["kept"] = {MONEY_KINDS[k]: float(v) for k, v in sorted(n.kept.items()) if k in MONEY_KINDS}
         if n.type == "Place" and n.lat is not None and n.lon is not None:
             node["geo"] = [n.lon, n.lat]
         if v in at and at[v] in ids:
@@ -277,14 +283,22 @@ def _yuan(x: Optional[Decimal]) -> Optional[str]:
     return f"{x:,.2f}".rstrip("0").rstrip(".") + " 元"
 
 
+# the kinds behind fkg:amountRecovered, each a different fact (fkg:amountKind), as the summary names them
+MONEY_KINDS = {"returned": "returned", "stopped": "stopped or frozen", "prevented": "prevented (劝阻)",
+               "avoided": "losses avoided"}
+
+
 def summary(view: KGView, keep: set[str]) -> dict:
-    """Counts per type, cases per crime type, money lost and recovered (of the shown nodes)."""
+    """Counts per type, cases per crime type, money lost and recovered, and recovered money by
+    kind (of the shown nodes)."""
     shown = [view.nodes[v] for v in keep]
     cases = [n for n in shown if n.type == "Case"]
     lost = sum((n.amount_lost for n in cases if n.amount_lost is not None), Decimal(0))
     recovered = sum((n.amount_recovered for n in cases if n.amount_recovered is not None), Decimal(0))
+    kept = {k: sum((n.kept[k] for n in cases if k in n.kept), Decimal(0)) for k in MONEY_KINDS}
     return {
         "types": sorted(Counter(n.type for n in shown).items(), key=lambda kv: list(STYLE).index(kv[0])),
         "crimes": sorted(Counter(n.crime_type or "?" for n in cases).items(), key=lambda kv: (-kv[1], kv[0])),
         "lost": _yuan(lost), "recovered": _yuan(recovered),
+        "kept": [[MONEY_KINDS[k], _yuan(v)] for k, v in kept.items() if v],
     }

@@ -10,6 +10,10 @@ import pytest
 from kg.model import Entity, Mention, entity_key
 
 MINE = ("money", "dates", "crime_types", "cases")
+# what the earlier extractors would have added, given by the tests instead
+GIVEN = ("Victim", "Suspect", "PersonRef", "CriminalGroup", "PoliceUnit", "home_city", "Place", "Organization", "links")
+# … and, for a test that runs the cases extractor alone, what MINE adds
+CASES_GIVEN = GIVEN + ("CrimeCue", "Date", "Money")
 
 
 @pytest.fixture
@@ -17,7 +21,7 @@ def cases_of(doc_of, kg_resources):
     """Run money, dates, crime types and cases over a doc whose people and units are given
     as {surface: key} (every occurrence becomes a mention)."""
     from kg.pipeline import Pipeline
-    pipe = Pipeline(MINE, kg_resources, given=("Victim", "Suspect", "PersonRef", "CriminalGroup", "PoliceUnit", "home_city"))
+    pipe = Pipeline(MINE, kg_resources, given=GIVEN)
 
     def run(text, people=None, home_city=None):
         mentions, entities = [], []
@@ -169,3 +173,115 @@ def test_cases_another_incident_with_a_new_suspect_is_its_own_story(cases_of):
                    "另一起案件发生在城南。民警蹲守三天,将盗窃电瓶的犯罪嫌疑人鲍某抓获。\n",
                    {"周女士": V("周女士"), "鲍某": S("鲍某")})
     assert [(c.victims, c.suspects) for c in doc.cases] == [((V("周女士"),), ()), ((), (S("鲍某"),))]
+
+
+def test_cases_reported_sums_keep_their_kind(cases_of):
+    doc = cases_of("今年以来,全市上门劝阻群众4.2万人次,劝阻金额2.6亿余元,止付金额7.3亿元,"
+                   "返还群众被骗资金1500万元,为群众减少损失3亿元。")
+    measures = {(f.measure, f.kind, f.value) for f in doc.figures if f.unit == "yuan"}
+    assert measures == {("amountPrevented", "prevented", Decimal(260000000)),
+                        ("amountStopped", "stopped", Decimal(730000000)),
+                        ("amountReturned", "returned", Decimal(15000000)),
+                        ("amountLossAvoided", "avoided", Decimal(300000000))}
+
+
+def test_cases_amounts_keep_their_kind(cases_of):
+    doc = cases_of("8月3日,市民陈先生被冒充客服的骗子骗走5万元。民警联系银行紧急止付2万元,"
+                   "随后又为其追回1万元。", {"陈先生": V("陈先生")})
+    (case,) = doc.cases
+    kinds = {(a.role, a.kind, a.value) for a in case.amounts}
+    assert {("lost", "", Decimal(50000)), ("recovered", "stopped", Decimal(20000)),
+            ("recovered", "returned", Decimal(10000))} <= kinds
+    assert case.amount_recovered == Decimal(20000)
+
+
+P = lambda code: entity_key("Place", code)                    # noqa: E731
+
+
+@pytest.mark.parametrize("text,date", [
+    # a month-day without a year stays without one
+    ("9月14日晚,市民孙女士接到冒充客服的电话,被骗走3万元。", "--09-14"),
+    # 今年 with no article date: the month-day only
+    ("今年4月6日,孙女士在网上刷单被骗1.2万元。", "--04-06"),
+    # 今年 resolved against the article's own dateline
+    ("本报2024年3月9日讯 今年2月5日晚,孙女士在网上刷单被骗1.2万元。", "2024-02-05"),
+    # a year written out
+    ("2022年11月,孙女士被以投资为名骗走8万元。", "2022-11"),
+    # the incident before the thank-you visit told first
+    ("5月20日,孙女士将锦旗送到派出所。5月2日,她在网上刷单被骗2万元,民警为其追回。", "--05-02"),
+    # a range starts when the incident starts
+    ("6月3日至7日,孙女士先后五次转账,共被骗4万元。", "--06-03"),
+    # a dateline, a reporter's day and the start of a period are not the incident
+    ("12月1日讯 记者3日获悉,自今年以来,11月20日,孙女士被冒充公安的骗子骗走5万元。", "--11-20"),
+    # a bare year is background when a month is given
+    ("8月9日凌晨,孙某盗走商铺现金2000元后被抓获。经查,他在2015年曾因盗窃获刑。", "--08-09"),
+])
+def test_cases_incident_date(cases_of, text, date):
+    doc = cases_of(text, {"孙女士": V("孙女士"), "孙某": S("孙某")})
+    (case,) = doc.cases
+    assert case.date == date
+    assert ("date", date) in {(f, v) for f, v, _, _ in case.evidence}
+
+
+def test_cases_place_where_the_victim_is(cases_of):
+    doc = cases_of("3月2日,青山县的孙女士接到冒充客服的电话,被骗走2万元。"
+                   "绿水县公安局接警后开展侦查。",
+                   {"孙女士": V("孙女士"), "青山县": P("100001"), "绿水县公安局": U("绿水县公安局")})
+    (case,) = doc.cases
+    assert case.places == (P("100001"),)
+
+
+def test_cases_place_from_the_handling_unit_jurisdiction(cases_of):
+    from kg.model import Link
+    text = "3月2日,孙女士接到冒充客服的电话,被骗走2万元。绿水县公安局接警后开展侦查。"
+    doc = cases_of(text, {"孙女士": V("孙女士"), "绿水县公安局": U("绿水县公安局")})
+    assert doc.cases[0].places == ()
+    pos = text.index("绿水县公安局")
+    link = Link(U("绿水县公安局"), "jurisdiction", P("100002"), "test", pos, pos + 6)
+    from kg.pipeline import Pipeline
+    from kg.model import Entity
+    base = doc.replace(cases=(), figures=()).add(links=[link], entities=[Entity(P("100002"), "Place", "绿水县")])
+    (case,) = Pipeline(("cases",), None, given=CASES_GIVEN).process_doc(base).cases
+    assert case.places == (P("100002"),)
+
+
+def _evidence_sentence(doc, case, field, key):
+    (s,) = [s for f, k, s, _ in case.evidence if f == field and k == key]
+    sent = doc.sentence_at(s)
+    return doc.text[sent.start:sent.end]
+
+
+def test_cases_handled_by_evidence_names_the_case_people(cases_of):
+    doc = cases_of("5月3日,市民周女士接到冒充客服的电话,被骗走2万元。市公安局一贯高度重视群众财产安全。"
+                   "当晚,市公安局接到周女士报警后立即开展侦查。",
+                   {"周女士": V("周女士"), "市公安局": U("某市公安局")})
+    (case,) = doc.cases
+    assert _evidence_sentence(doc, case, "handledBy", U("某市公安局")) == "当晚,市公安局接到周女士报警后立即开展侦查。"
+
+
+def test_cases_handled_by_evidence_is_not_a_lead_in_of_boilerplate(cases_of):
+    doc = cases_of("市公安局始终对各类违法犯罪保持高压严打态势。\n"
+                   "5月3日,市民周女士接到冒充客服的电话,被骗走2万元。民警接到周女士报警后,为其追回1万元。",
+                   {"周女士": V("周女士"), "市公安局": U("某市公安局")})
+    (case,) = doc.cases
+    assert case.handled_by == (U("某市公安局"),)
+    assert _evidence_sentence(doc, case, "handledBy", U("某市公安局")) == "民警接到周女士报警后,为其追回1万元。"
+
+
+def test_cases_place_of_a_victim_is_the_reporting_unit_not_the_far_gang(cases_of):
+    from kg.model import Entity, Link
+    from kg.pipeline import Pipeline
+    text = ("3月2日,孙女士被冒充客服的骗子骗走2万元。东坡派出所接警后侦查,"
+            "锁定了藏身外省西岭市的诈骗团伙。")
+    doc = cases_of(text, {"孙女士": V("孙女士"), "东坡派出所": U("绿水县公安局东坡派出所")})
+    gang = entity_key("CriminalGroup", "西岭市诈骗团伙", scope="t")
+    pos = text.index("西岭市")
+    extra = [Entity(P("100002"), "Place", "绿水县"), Entity(P("200001"), "Place", "西岭市"),
+             Entity(gang, "CriminalGroup", "西岭市诈骗团伙"), Entity(U("绿水县公安局"), "PoliceUnit", "绿水县公安局")]
+    links = [Link(U("绿水县公安局东坡派出所"), "partOf", U("绿水县公安局"), "test", 0, 1),
+             Link(U("绿水县公安局"), "jurisdiction", P("100002"), "test", 0, 1),
+             Link(gang, "basedIn", P("200001"), "test", pos, pos + 3)]
+    group_mention = Mention(pos, pos + 9, "西岭市的诈骗团伙", "CriminalGroup", "test", gang)
+    base = doc.replace(cases=(), figures=()).add(links=links, entities=extra, mentions=[group_mention])
+    (case,) = Pipeline(("cases",), None, given=CASES_GIVEN).process_doc(base).cases
+    assert case.places == (P("100002"),)

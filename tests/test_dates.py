@@ -54,3 +54,25 @@ def test_dates_a_day_the_month_does_not_have_stays_a_bare_day():
     assert got == [("2018-02-20", True), ("---31", False)]
     assert [(p.value, p.resolved) for p in find_dates("2023年2月29日")] == [("---29", False)]
     assert [(p.value, p.resolved) for p in find_dates("2024年2月29日")] == [("2024-02-29", True)]
+
+
+def test_dates_article_date_from_a_dateline_with_or_without_its_year():
+    from kg.dates import article_date
+    assert article_date("本报2022年6月3日讯 近日") == (2022, 6, 3)
+    assert article_date("某某新闻网3月1日讯(记者)") == (None, 3, 1)
+    assert article_date("某某网2022年2月30日讯") == (2022, None, None)
+    assert article_date("近日,某地警方") == (None, None, None)
+
+
+def test_dates_yesterday_against_a_dateline_without_its_year():
+    from kg.dates import find_dates
+    got = [(d.text, d.value, d.resolved) for d in find_dates("昨日,王先生报警", ref_month_day=(3, 1))]
+    assert got == [("昨日", "--02-29", False)]
+
+
+def test_dates_extractor_reads_the_dateline(doc_of):
+    from kg.extract.dates import date_mentions
+    doc = doc_of("某某网5月12日讯 昨天下午,市民王先生接到冒充客服的电话。")
+    assert [(m.text, m.get("value")) for m in date_mentions(doc)] == [("5月12日", "--05-12"), ("昨天", "--05-11")]
+    doc = doc_of("本报2021年5月12日讯 昨天下午,市民王先生接到冒充客服的电话。")
+    assert [(m.text, m.get("value")) for m in date_mentions(doc)][-1] == ("昨天", "2021-05-11")

@@ -57,7 +57,8 @@ def test_pipeline_refuses_an_extractor_before_what_it_reads(kg_resources):
         Pipeline(("places", "police_units", "persons", "groups", "crime_types"), kg_resources)
     assert "crime_types" in err.value.hint
     Pipeline(("cases",), kg_resources, given=("CrimeCue", "Date", "Money", "PoliceUnit", "Victim", "Suspect",
-                                              "PersonRef", "CriminalGroup", "home_city"))
+                                              "PersonRef", "CriminalGroup", "home_city", "Place", "Organization",
+                                              "links"))
 
 
 def test_pipeline_refuses_a_step_that_returns_no_doc(kg_resources, doc_of):

@@ -144,7 +144,30 @@ def test_viz_page_is_the_same_whatever_the_hash_seed(hostile_kg, tmp_path):
 def test_viz_empty_graph_gives_an_empty_page(tmp_path):
     data = page_data(write_html(set(), tmp_path / "empty.html").read_text(encoding="utf-8"))
     assert data["nodes"] == [] and data["edges"] == []
-    assert data["summary"] == {"types": [], "crimes": [], "lost": "0 元", "recovered": "0 元"}
+    assert data["summary"] == {"types": [], "crimes": [], "lost": "0 元", "recovered": "0 元", "kept": []}
+
+
+def test_viz_summary_keeps_recovered_money_apart_by_kind(tmp_path):
+    kg = tmp_path / "kinds.ttl"
+    kg.write_text("""@prefix fkg: <https://w3id.org/fraudkg/ontology#> .
+@prefix fkgc: <https://w3id.org/fraudkg/crime-type/> .
+@prefix r: <https://w3id.org/fraudkg/resource/> .
+r:c1 a fkg:Case ; fkg:crimeType fkgc:RebateTaskFraud ; fkg:amountRecovered 20000 ;
+    fkg:amount r:m1 , r:m2 , r:m3 ; fkg:date "--07-30"^^<http://www.w3.org/2001/XMLSchema#gMonthDay> .
+r:m1 a fkg:MonetaryAmount ; fkg:value 20000 ; fkg:amountRole "recovered" ; fkg:amountKind "stopped" .
+r:m2 a fkg:MonetaryAmount ; fkg:value 5000 ; fkg:amountRole "recovered" ; fkg:amountKind "returned" .
+r:m3 a fkg:MonetaryAmount ; fkg:value 60000 ; fkg:amountRole "lost" .
+r:c2 a fkg:Case ; fkg:crimeType fkgc:LoanFraud ; fkg:amountRecovered 3000 ; fkg:amount r:m4 .
+r:m4 a fkg:MonetaryAmount ; fkg:value 3000 ; fkg:amountRole "recovered" ; fkg:amountKind "stopped" .
+""", encoding="utf-8")
+    data = explorer_data(read_view(load_triples(kg)))
+    s = data["summary"]
+    assert s["recovered"] == "23,000 元"
+    assert s["kept"] == [["returned", "5,000 元"], ["stopped or frozen", "23,000 元"]]
+    c1 = next(n for n in data["nodes"] if n["iri"].endswith("/c1"))
+    assert c1["kept"] == {"returned": 5000.0, "stopped or frozen": 20000.0}
+    # a day without its year is shown, not placed on the timeline
+    assert c1["date"] is None and c1["day"] == "07-30"
 
 
 def test_viz_each_sentence_is_embedded_once(small_kg):

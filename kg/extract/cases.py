@@ -16,6 +16,7 @@ from typing import Optional
 
 from ..model import CaseFrame, Doc, Entity, Mention, entity_key
 from . import register
+from .casefacts import incident_date, incident_place, telling_first
 from .crimetypes import MIN_SCORE, choose, scores
 from .figures import CaseRules, counts_in, figures_of
 from .money import as_amount
@@ -111,10 +112,6 @@ def handling_units(doc: Doc, story: Story, rules: CaseRules, home_bureau: Option
     return out
 
 
-def _first_date(doc: Doc, story: Story) -> Optional[Mention]:
-    return next((m for m in _in(story, doc, "Date") if m.get("resolved") == "1"), None)
-
-
 def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Optional[str],
              only_group: Optional[Mention] = None) -> Optional[CaseFrame]:
     """The case a story tells, or None when nobody anchors it or nothing happened."""
@@ -141,7 +138,8 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
         cue = max(desc_cues, key=lambda m: float(m.get("weight")), default=None)
     else:
         ctype, cue = story_type(doc, story)
-    units, ev_u = _keys(handling_units(doc, story, rules, home_bureau))
+    units, ev_u = _keys(telling_first(doc, story, handling_units(doc, story, rules, home_bureau),
+                                      set(victims + suspects + groups), money, rules))
     evidence = ev_v + ev_s + ev_g + [("handledBy", k, s, e) for _, k, s, e in ev_u]
     evidence = [(f if f in ("handledBy",) else _field(f), k, s, e) for f, k, s, e in evidence]
     if cue is not None:
@@ -149,14 +147,17 @@ def assemble(doc: Doc, story: Story, n: int, rules: CaseRules, home_bureau: Opti
     for name, m in (("amountLost", lost), ("amountRecovered", rec)):
         if m is not None:
             evidence.append((name, str(Decimal(m.get("value"))), m.start, m.end))
-    date = _first_date(doc, story)
+    date = incident_date(doc, story)
     if date is not None:
         evidence.append(("date", date.get("value"), date.start, date.end))
+    place = incident_place(doc, story, victims, groups, [(k, s, e) for _, k, s, e in ev_u])
+    if place is not None:
+        evidence.append(("place", *place))
     counts = counts_in(doc, story.spans, rules)
     evidence += [(name, str(v), s, e) for name, v, s, e in counts]
     return CaseFrame(
         id=f"{doc.item}-{n}", crime_type=ctype, victims=tuple(victims), suspects=tuple(suspects),
-        groups=tuple(groups), handled_by=tuple(units),
+        groups=tuple(groups), handled_by=tuple(units), places=(place[0],) if place else (),
         amounts=_case_amounts(money, rec),
         amount_lost=Decimal(lost.get("value")) if lost else None,
         amount_recovered=Decimal(rec.get("value")) if rec else None,
@@ -176,7 +177,7 @@ def _case_amounts(money: list[Mention], rec: Optional[Mention]) -> tuple:
     for m in money:
         a = as_amount(m)
         if m is rec and a.role not in CASE_ROLES:
-            a = replace(a, role="recovered")      # what a dissuaded victim was about to pay
+            a = replace(a, role="recovered", kind="prevented")   # what a dissuaded victim was about to pay
         if a.role in CASE_ROLES:
             out.append(a)
     return tuple(out)
@@ -262,7 +263,7 @@ def _one_sentence(doc: Doc, groups: list[Mention]) -> bool:
 
 
 @register("cases", requires=("CrimeCue", "Date", "Money", "PoliceUnit", "Victim", "Suspect", "PersonRef",
-                    "CriminalGroup", "home_city"),
+                    "CriminalGroup", "home_city", "Place", "Organization", "links"),
           assigns=("cases", "figures"))
 def make_cases(resources):
     rules = CaseRules(resources.table("case_cues"))

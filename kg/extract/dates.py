@@ -1,19 +1,25 @@
 """Dates of the item (``Date`` mentions): value, precision and whether the year is known.
 
-The parsing is :func:`kg.dates.find_dates`; the article's year comes from a dateline at the
-top of the file when there is one, never from a guess.
+The parsing is :func:`kg.dates.find_dates`; the article's date (year, or only month and day)
+comes from a dateline at the top of the item or file when there is one, never from a guess.
 """
 from __future__ import annotations
 
-from ..dates import ParsedDate, article_year, find_dates
+from datetime import date
+
+from ..dates import ParsedDate, article_date, find_dates
 from ..model import Doc, Mention
 from . import register
 
 
 def date_mentions(doc: Doc) -> list[Mention]:
     """A ``Date`` mention for every date of the item, resolved as far as the text allows."""
-    year = article_year(doc.text) or article_year(doc.article.raw)
-    return [_mention(d) for d in find_dates(doc.text, ref_year=year)]
+    y, m, d = article_date(doc.text)
+    if y is None and m is None:
+        y, m, d = article_date(doc.article.raw)
+    if y is not None and m is not None:
+        return [_mention(p) for p in find_dates(doc.text, ref=date(y, m, d))]
+    return [_mention(p) for p in find_dates(doc.text, ref_year=y, ref_month_day=(m, d) if m else None)]
 
 
 def _mention(d: ParsedDate) -> Mention:

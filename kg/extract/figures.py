@@ -12,6 +12,10 @@ from ..model import Doc, Figure
 
 AMOUNT_MEASURES = {"recovered": "amountRecovered", "frozen": "amountFrozen", "lost": "amountLost",
                    "involved": "amountInvolved", "seized": "amountSeized"}
+# a sum kept from the fraudsters is reported by its kind: a 劝阻 total or a 止付 total is not
+# money returned to anyone
+KIND_MEASURES = {"returned": "amountReturned", "stopped": "amountStopped",
+                 "prevented": "amountPrevented", "avoided": "amountLossAvoided"}
 # counts a case carries (fkg properties); a detention count stands for the arrests
 CASE_MEASURES = {"suspectsArrested": "suspectsArrested", "suspectsDetained": "suspectsArrested",
                  "victimCount": "victimCount", "casesSolved": "casesSolved"}
@@ -109,6 +113,9 @@ def figures_of(doc: Doc, paragraphs, rules: CaseRules, bureau: Optional[str]) ->
                 out.append(Figure(measure, value, unit, period, reporter, area, s, e, f"figure.{rid}"))
             for m in doc.labelled("Money"):
                 if sent.start <= m.start < sent.end and m.get("role") in AMOUNT_MEASURES:
-                    out.append(Figure(AMOUNT_MEASURES[m.get("role")], Decimal(m.get("value")), "yuan",
-                                      period, reporter, area, m.start, m.end, f"figure.money.{m.get('role')}"))
+                    role, kind = m.get("role"), m.get("kind")
+                    measure = KIND_MEASURES.get(kind, AMOUNT_MEASURES[role]) if role == "recovered" \
+                        else AMOUNT_MEASURES[role]
+                    out.append(Figure(measure, Decimal(m.get("value")), "yuan", period, reporter, area,
+                                      m.start, m.end, f"figure.money.{role}", kind))
     return out

@@ -169,7 +169,7 @@ filtersBox.appendChild(button("Reset filters", function () {
 var summaryBox = document.getElementById("summary"), summaryList = el("dl");
 summaryBox.appendChild(summaryList);
 function summarise() {
-  var shown = 0, rels = 0, cases = 0, lost = 0, rec = 0, types = {}, crimes = {};
+  var shown = 0, rels = 0, cases = 0, lost = 0, rec = 0, types = {}, crimes = {}, kept = {};
   data.nodes.forEach(function (n) {
     if (state.hidden[n.id]) return;
     shown++;
@@ -179,6 +179,7 @@ function summarise() {
       crimes[n.crime] = (crimes[n.crime] || 0) + 1;
       if (n.lost) lost += n.lost;
       if (n.rec) rec += n.rec;
+      Object.keys(n.kept || {}).forEach(function (k) { kept[k] = (kept[k] || 0) + n.kept[k]; });
     }
   });
   data.edges.forEach(function (e) { if (!state.hidden[e.from] && !state.hidden[e.to]) rels++; });
@@ -189,6 +190,8 @@ function summarise() {
   row("Cases", cases, "cases");
   row("Money lost", yuan(lost), "lost");
   row("Recovered", yuan(rec), "recovered");
+  // the kinds of money kept from the fraudsters (fkg:amountKind), each a different fact
+  Object.keys(kept).sort().forEach(function (k) { row("· " + k, yuan(kept[k]), "kept-" + k); });
   if (data.focus !== null) row("Around", data.focus, "focus");
   Object.keys(typeCount).forEach(function (t) { typeCount[t].textContent = types[t] || 0; });
   Object.keys(crimeCount).forEach(function (c) { crimeCount[c].textContent = crimes[c] || 0; });

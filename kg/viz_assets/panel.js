@@ -13,9 +13,10 @@ function showPanel(id) {
   row("Type", typeName(n));
   row("Names", n.names.join("、"));
   row("Crime type", n.kind === "Case" ? n.crime : null);
-  row("Date", n.date);
+  row("Date", n.date || (n.day ? n.day + " (year not given)" : null));
   row("Lost", yuan(n.lost));
   row("Recovered", yuan(n.rec));
+  Object.keys(n.kept || {}).forEach(function (k) { row("· " + k, yuan(n.kept[k])); });
   row("Region", n.reg.map(function (r) { return byId[r].names[0]; }).join(" / ") || null);
   panel.appendChild(dl);
   panel.appendChild(el("div", n.iri, "iri"));
