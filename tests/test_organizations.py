@@ -163,3 +163,14 @@ def test_organizations_verb_of_cooperation_is_not_part_of_the_name(kg_resources,
 def test_organizations_association_of_an_ordinary_word_is_no_name(kg_resources, doc_of):
     doc = _run(kg_resources, doc_of("警方会同税务部门和行业协会加强宣传。"))
     assert not _orgs_of_doc(doc)
+
+
+def test_organizations_former_and_quoted_bodies(run_article):
+    text = ("杭州市公安局查明,嫌疑人是原淳安县林业局职工。骗子要求受害人把钱交由“国家资金监管局”核查,"
+            "民警随即联系建设银行止付。\n")
+    got = _orgs(run_article(text, PIPE))
+    assert set(got) == {"淳安县林业局", "中国建设银行"}
+
+
+def test_organizations_a_fraud_syndicate_is_no_company(run_article):
+    assert _orgs(run_article("杭州市公安局打掉一个为境外电诈集团洗钱的团伙。\n", PIPE)) == {}

@@ -189,3 +189,142 @@ def test_persons_full_name_in_a_list_after_a_title(kg_resources, doc_of):
 def test_persons_officer_name_stops_where_jieba_starts_a_word(kg_resources, doc_of):
     doc = _persons(kg_resources, doc_of("值班民警何强接警后立即赶到。民警王明宇到达现场。"))
     assert _roles(doc) == {"何强": "PoliceOfficer", "王明宇": "PoliceOfficer"}
+
+
+def test_persons_three_character_mou_name_written_once(kg_resources, doc_of):
+    text = "警方查明,这是一个以组织者孙某亮为首的诈骗团伙,嫌疑人钱某华(男,35岁)负责转账。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"孙某亮": "Suspect", "钱某华": "Suspect"}
+
+
+def test_persons_mou_name_does_not_take_a_word_or_function_character(kg_resources, doc_of):
+    text = "现场嫌疑人周某指认作案经过。嫌疑人周某指认作案经过。嫌疑人吴某均已到案,郑某因涉嫌盗窃被抓获。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"周某": "Suspect", "吴某": "Suspect", "郑某": "Suspect"}
+
+
+def test_persons_preposition_surname_before_a_time_word_is_no_name(kg_resources, doc_of):
+    text = "民警查明,犯罪嫌疑人于数日前离开本地,随后将嫌疑人于晓峰抓获。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"于晓峰": "Suspect"}
+
+
+def test_persons_officers_listed_after_one_title(kg_resources, doc_of):
+    text = "接警后,民警孟凡林、宋佳和辅警曹立军、邵明赶到现场。民警汪海和钱宇航合力将嫌疑人制服。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {n: "PoliceOfficer" for n in ("孟凡林", "宋佳", "曹立军", "邵明", "汪海", "钱宇航")}
+
+
+def test_persons_kin_word_names_the_only_victim(kg_resources, doc_of):
+    text = ("日前,一位七旬老太接到自称医保中心的电话。老大娘信以为真,准备转账。"
+            "民警赶到银行,告诉老大娘这是诈骗,老大娘这才打消了念头。")
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"老大娘": "Victim"}
+    assert [m.text for m in doc.mentions if m.label == "Victim"] == ["老太", "老大娘", "老大娘", "老大娘"]
+
+
+def test_persons_kin_word_is_no_victim_beside_a_named_one_or_said_once(kg_resources, doc_of):
+    named = _persons(kg_resources, doc_of("王女士被骗2万元后报警。老大爷在一旁说,老大爷也接过这种电话。"))
+    once = _persons(kg_resources, doc_of("民警提醒,老大爷老大娘们接到陌生电话要多留个心眼。"))
+    assert _roles(named) == {"王女士": "Victim"} and _roles(once) == {}
+
+
+def test_persons_surname_xing_forms_name_a_person(kg_resources, doc_of):
+    text = "近日,一名刘姓老人接到冒充公安的电话,被骗3万元。民警随后将犯罪嫌疑人一名钟姓男子抓获。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"刘姓老人": "Victim", "钟姓男子": "Suspect"}
+
+
+def test_persons_adverb_after_a_title_in_a_headline_is_no_name(kg_resources, doc_of):
+    doc = _persons(kg_resources, doc_of("民警高效追踪止损 老人挽回存款\n接到预警后,民警高峰说,这是典型的冒充熟人诈骗。"))
+    assert _roles(doc) == {"高峰": "PoliceOfficer"}
+
+
+def test_persons_relative_who_only_reported_is_not_a_victim(kg_resources, doc_of):
+    text = "3月8日,市民郭先生报警称其母亲被冒充医保局的骗子骗走4万元。民警随即联系银行止付。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {}
+    named = _persons(kg_resources, doc_of("郭先生到派出所报案称,其母亲韩女士被骗4万元。"))
+    assert _roles(named) == {"韩女士": "Victim"}
+
+
+def test_persons_name_between_a_unit_and_a_title_after_it(run_article):
+    text = "公安部刘建新副部长作出批示。随后,杭州市公安局西湖区分局北山派出所陈立所长带队赶到。\n"
+    res = run_article(text, ("places", "police_units", "home_city", "persons"))
+    roles = {e.label: e.type for d in res.docs for e in d.entities if e.type in PEOPLE}
+    assert roles == {"刘建新": "PoliceOfficer", "陈立": "PoliceOfficer"}
+
+
+def test_persons_resident_to_whom_nothing_happened_is_no_victim(kg_resources, doc_of):
+    text = ("民警连夜蹲守,将盗窃电动车的嫌疑人抓获。次日,小区居民唐先生得知消息后,在业主群里为民警点赞。"
+            "居民蔡女士的电动车被盗后报警。")
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"蔡女士": "Victim"}
+
+
+def test_persons_owner_of_a_burgled_home_is_a_victim(kg_resources, doc_of):
+    text = "一名男子多次翻窗入室盗窃。当天中午,房主邱先生回家时发现窗户被撬开,随即告诉了民警。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"邱先生": "Victim"}
+
+
+def test_persons_lao_name_written_twice(kg_resources, doc_of):
+    text = "退休工人老蒋接到自称客服的电话,称要退款。老蒋按对方要求转账5万元后发现被骗,随即报警。老城区的居民也常接到此类电话。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"老蒋": "Victim"}
+
+
+def test_persons_preposition_before_mou_and_a_noun_is_no_name(kg_resources, doc_of):
+    text = "受害人魏女士向某平台转账3万元,又于某日向某银行账户汇款。嫌疑人向某某已被抓获。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"魏女士": "Victim", "向某某": "Suspect"}
+
+
+def test_persons_account_holder_is_not_a_suspect_by_that_alone(kg_resources, doc_of):
+    text = "经查,涉案银行卡的开户人为外省的钱某。民警随后将犯罪嫌疑人孔某抓获。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"孔某": "Suspect"}
+
+
+def test_persons_shop_or_station_that_was_targeted_is_a_victim(kg_resources, doc_of):
+    text = "3月9日,城东区一家超市被人以投毒相威胁索要钱财。同日,城北汽车站接到一陌生男子电话,要求汇款5万元。"
+    doc = _persons(kg_resources, doc_of(text))
+    assert {e.label for e in doc.entities if e.type == "Victim"} == {"城东区一家超市", "城北汽车站"}
+
+
+def test_persons_reporter_for_a_spouse_and_words_with_lao_and_places(kg_resources, doc_of, run_article):
+    text = ("居民钱大爷急匆匆来到城南派出所求助,称其老伴被骗了。民警随即联系钱大爷的老伴葛大娘,"
+            "保住了两位老人的10万元养老钱,劝阻了准备转账的葛大娘。")
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"葛大娘": "Victim"}
+    res = run_article("经查,犯罪嫌疑人从柬埔寨遣返回国,犯罪嫌疑人从柬埔寨入境后被抓获。\n",
+                      ("places", "police_units", "home_city", "persons"))
+    assert not [e for d in res.docs for e in d.entities if e.type in PEOPLE]
+
+
+def test_persons_one_person_written_two_ways_is_one(kg_resources, doc_of):
+    text = ("市民解女士来到派出所报警,称被骗2万元。民警了解到,解某在网上兼职刷单。解女士表示会提高警惕。"
+            "此前,居民窦小姐也报警称被骗,窦女士说对方自称客服,窦女士随后转账1万元。")
+    doc = _persons(kg_resources, doc_of(text))
+    assert _roles(doc) == {"解女士": "Victim", "窦女士": "Victim"}
+    assert {a for e in doc.entities for a in e.aliases} == {"解某", "窦小姐"}
+
+
+def test_persons_mou_name_with_a_noun_character_before_its_description(kg_resources, doc_of):
+    text = "民警锁定嫌疑人邵某平(男,31岁)。民警向某银行发函,又将犯罪嫌疑人柏某银等3人抓获。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"邵某平": "Suspect", "柏某银": "Suspect"}
+
+
+def test_persons_rare_surname_mou_with_a_count_and_the_phone_owner(kg_resources, doc_of):
+    text = ("警方破获荀某等3人冒充客服诈骗案,又抓获犸某等两人。经查,涉案手机机主是外省人鲍某。"
+            "民警找到鲍某后对其询问。")
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"荀某": "Suspect", "犸某": "Suspect"}
+
+
+def test_persons_parent_who_reports_a_cheated_child_is_the_victim(kg_resources, doc_of):
+    text = "派出所接到群众乔女士电话报警,称儿子玩游戏被骗了2000元,钱是从乔女士银行卡上转走的。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"乔女士": "Victim"}
+
+
+def test_persons_pickpocketed_woman_is_a_victim(kg_resources, doc_of):
+    text = "晚上9点多,邹女士正在商场门口过马路,一名男子靠近邹女士,将她的手机掏走。路人告诉邹女士手机被偷了。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"邹女士": "Victim"}
+
+
+def test_persons_one_forced_or_extorted_is_a_victim(kg_resources, doc_of):
+    text = "凌晨,聂某报警称,其与甘某被两名男子敲诈勒索5000元。嫌疑人持刀逼迫甘某转账。民警将嫌疑人柯某抓获。"
+    assert _roles(_persons(kg_resources, doc_of(text))) == {"聂某": "Victim", "甘某": "Victim", "柯某": "Suspect"}

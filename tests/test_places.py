@@ -142,3 +142,44 @@ def test_places_namesake_county_carries_its_city_in_an_alias(run_article):
     binyang = res.docs[0].entity("Place/450126")
     assert "包头市青山区" in qingshan.aliases
     assert not any(a.endswith("宾阳县") and a != "宾阳县" for a in binyang.aliases)
+
+
+def test_places_short_form_of_an_autonomous_county_with_its_suffix(run_article):
+    res = run_article("景宁县居民吴女士报警称被骗2万元。\n")
+    assert set(_places(res)) == {"Place/331127"}
+
+
+def test_places_county_sharing_a_countrys_name_under_chinese_police(run_article):
+    assert set(_places(run_article("近日,黑山警方破获一起电信诈骗案,抓获犯罪嫌疑人3名。\n"))) == {"Place/210726"}
+    assert set(_places(run_article("他曾在黑山和塞尔维亚等国旅游,回国后被骗。\n"))) >= {"Place/XX-黑山"}
+
+
+def test_places_ambiguous_city_name_after_a_motion_verb(run_article):
+    assert set(_places(run_article("嫌疑人作案后准备逃往西安,被民警当场抓获。\n"))) == {"Place/610100"}
+    assert set(_places(run_article("民警在西安路附近巡逻。\n"))) == set()
+
+
+def test_places_township_written_with_a_newer_suffix(run_article):
+    got = _places(run_article("淳安县威坪街道的周女士报警称被骗2万元。\n"))
+    assert got.get("Place/330127-威坪镇") == {"威坪街道"}
+
+
+def test_places_china_inside_a_law_title_is_not_named(run_article):
+    assert set(_places(run_article("民警向群众宣传《中华人民共和国反电信网络诈骗法》。\n"))) == set()
+    assert "Place/330000" in _places(run_article("他常读《浙江日报》。\n"))
+
+
+def test_places_common_word_named_like_a_foreign_city_is_no_place(run_article):
+    assert set(_places(run_article("她正和朋友在万象广场附近过马路。\n"))) == set()
+
+
+def test_places_prefecture_police_is_the_citys_when_the_page_names_its_bureau(run_article):
+    res = run_article("恩施警方破获一起敲诈勒索案\n昨日,恩施市公安局对外通报,该局民警快速侦破一起案件。\n",
+                      ("places", "police_units", "home_city"))
+    assert "Place/422800" not in _places(res)
+    assert not any("自治州公安局" in k for d in res.docs for k in (e.key for e in d.entities))
+
+
+def test_places_china_named_as_the_country(run_article):
+    assert "Place/XX-中国" in _places(run_article("共抓获中国内地籍嫌疑人30名,被称为中国最大的网络赌博案。\n"))
+    assert "Place/XX-中国" not in _places(run_article("她在中国银行取款,又浏览了中国浙江网。\n"))

@@ -165,3 +165,67 @@ def test_police_department_of_a_provincial_department_named_a_bureau(run_article
     res = run_article("浙江省公安厅经侦局负责人介绍了全省打击非法集资的情况。\n")
     assert "PoliceUnit/浙江省公安厅经侦局" in _units(res)
     assert ("浙江省公安厅经侦局", "浙江省公安厅") in _links(res, "partOf")
+
+
+def test_police_county_bureau_is_part_of_its_prefecture_bureau_named_apart(run_article):
+    res = run_article("近日,铁岭市公安局指挥中心接到预警,立即指令西丰县局反诈中心联系受害人。\n")
+    assert ("西丰县公安局", "铁岭市公安局") in _links(res, "partOf")
+    other = run_article("近日,铁岭市公安局与大连市公安局联合破获一起诈骗案。\n")
+    assert not _links(other, "partOf")
+
+
+def test_police_province_police_is_its_department(run_article):
+    res = run_article("江西警方近日破获一起电信诈骗案,重庆警方协助抓获嫌疑人。\n")
+    units = set(_units(res))
+    assert "PoliceUnit/江西省公安厅" in units and "PoliceUnit/重庆市公安局" in units
+    assert ("江西省公安厅", "360000") in _links(res, "jurisdiction")
+
+
+def test_police_short_form_in_brackets_is_the_unit_before_it(run_article):
+    text = ("线索来自杭州市公安局西湖区分局刑侦大队智慧侦查中心(以下简称:智侦中心)。"
+            "智侦中心研判后发出预警。\n")
+    res = run_article(text, ("places", "police_units"))
+    units = _units(res)
+    full = "PoliceUnit/杭州市公安局西湖区分局刑侦大队智慧侦查中心"
+    assert units[full] >= {"智侦中心"}
+    assert not any(k.endswith("分局智慧侦查中心") for k in units)
+
+
+def test_police_verb_or_preposition_before_a_station_ends_no_name(run_article):
+    res = run_article("义乌市公安局提醒:请工作人员来派出所核实,老人对派出所表示感谢,系统呼叫派出所处置,"
+                      "城关派出所民警随即走访。\n")
+    stations = {k for k in _units(res) if k.endswith("派出所")}
+    assert stations == {"PoliceUnit/义乌市公安局城关派出所"}
+
+
+def test_police_station_written_with_its_district_gives_no_branch_node(run_article):
+    res = run_article("杭州市西湖区北山派出所民警接到报警后赶到现场。\n")
+    assert set(_units(res)) == {"PoliceUnit/杭州市公安局西湖区分局北山派出所"}
+    assert not any(e.key.endswith("西湖区分局") for d in res.docs for e in d.entities)
+    both = run_article("杭州市公安局西湖区分局部署行动,西湖区北山派出所民警接到报警后赶到现场。\n")
+    assert ("杭州市公安局西湖区分局北山派出所", "杭州市公安局西湖区分局") in _links(both, "partOf")
+
+
+def test_police_sub_unit_in_brackets_without_jiancheng_is_its_own_unit(run_article):
+    res = run_article("杭州市公安局(交警大队)联合多部门开展整治。\n", ("places", "police_units"))
+    assert _units(res)["PoliceUnit/杭州市公安局交警大队"] == {"交警大队"}
+
+
+def test_police_squad_numbered_without_di(run_article):
+    res = run_article("义乌市公安局巡特警大队抓获4人后,将其移送至刑警一中队作进一步处理。\n")
+    assert "PoliceUnit/义乌市公安局刑警一中队" in _units(res)
+
+
+def test_police_taiwan_police_is_no_department_and_counter_terror_squad(run_article):
+    res = run_article("台湾警方近日通报一起诈骗案。皋兰县公安局反恐特警大队在巡逻中抓获嫌疑人。\n")
+    units = set(_units(res))
+    assert not any("台湾" in k for k in units)
+    assert "PoliceUnit/皋兰县公安局反恐特警大队" in units
+
+
+def test_police_corps_division_bureau_and_its_station(run_article):
+    res = run_article("近日,新疆兵团第六师东湖垦区公安局城北派出所辖区居民冯先生报警称被骗800元。\n")
+    bureau = "新疆生产建设兵团第六师东湖垦区公安局"
+    assert {f"PoliceUnit/{bureau}", f"PoliceUnit/{bureau}城北派出所"} <= set(_units(res))
+    assert (bureau, "659004") in _links(res, "jurisdiction")
+    assert (bureau + "城北派出所", bureau) in _links(res, "partOf")

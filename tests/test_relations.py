@@ -120,3 +120,39 @@ def test_relations_arrest_on_a_route_is_where_it_starts(run_article):
 def test_relations_no_person_arrest_place_from_a_list(run_article):
     res = run_article("专案组在贵州铜仁、湖南娄底等地同步收网,将犯罪嫌疑人赵某、钱某抓获。\n", PIPE)
     assert _links(res, "arrestedIn") == []
+
+
+def test_relations_listed_officers_share_the_unit_of_the_first(run_article):
+    text = ("杭州市公安局西湖区分局北山派出所接到报警。当晚,杭州市公安局西湖区分局刑侦大队民警林海、"
+            "范志刚和辅警孔祥将嫌疑人抓获。\n")
+    got = {(n, o.rsplit("/", 1)[-1]) for n, o, _ in _links(run_article(text, PIPE), "worksFor")}
+    assert got == {("林海", "杭州市公安局西湖区分局刑侦大队"), ("范志刚", "杭州市公安局西湖区分局刑侦大队"),
+                   ("孔祥", "杭州市公安局西湖区分局刑侦大队")}
+
+
+def test_relations_officer_works_for_the_most_specific_unit_named_earlier(run_article):
+    text = ("杭州市公安局西湖区分局北山派出所近日破获一起盗窃案。记者从杭州市公安局获悉此事。\n"
+            "前段时间,辖区内自行车被盗案件频发。\n凌晨时分,蹲守的民警梁文涛发现了嫌疑人。\n")
+    got = {(n, o.rsplit("/", 1)[-1]) for n, o, _ in _links(run_article(text, PIPE), "worksFor")}
+    assert got == {("梁文涛", "杭州市公安局西湖区分局北山派出所")}
+
+
+def test_relations_resident_in_a_sentence_without_a_unit_lives_in_the_units_area(run_article):
+    text = "杭州市公安局西湖区分局近日破获一起诈骗案。3月2日,辖区居民孙先生接到陌生电话,被骗2万元。\n"
+    assert [(n, o) for n, o, _ in _links(run_article(text, PIPE), "livesIn")] == [("孙先生", "Place/330106")]
+
+
+def test_relations_victim_after_a_county_and_an_occupation_lives_there(run_article):
+    text = "近日,淳安县农民周某接到冒充公检法的电话,被骗3万元。景宁县居民吴女士也被骗2万元。\n"
+    got = {(n, o) for n, o, _ in _links(run_article(text, PIPE), "livesIn")}
+    assert got == {("周某", "Place/330127"), ("吴女士", "Place/331127")}
+
+
+def test_relations_bare_citizen_gets_no_home_from_a_unit_elsewhere(run_article):
+    text = "杭州市公安局西湖区分局近日破获一起诈骗案。昨日,市民孙先生来到分局,感谢民警帮他追回被骗的2万元。\n"
+    assert _links(run_article(text, PIPE), "livesIn") == []
+
+
+def test_relations_suspect_native_place_in_his_description(run_article):
+    text = "经查,犯罪嫌疑人钟某现年31岁,江西省上饶市人,有盗窃前科。\n"
+    assert {(n, o) for n, o, _ in _links(run_article(text, PIPE), "originPlace")} == {("钟某", "Place/361100")}

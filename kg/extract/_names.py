@@ -25,10 +25,19 @@ NOT_GIVEN_START = frozenset("的了在和与等将把被到也就都对从于及
 # Characters that end a name when they follow a one-character given name (刘凯为…, 高峰说…).
 STOP_AFTER = frozenset("的了在和与等将把被为到也就都对向从于及称跟同给让由着过已曾正再又还便先随即所很最共们说是、，。：:；！？“”\"（）() ")
 # Characters that never follow 某 as a given name (某地, 某平台 are not people).
-NOT_AFTER_MOU = frozenset("些种个地市县镇区乡村省公平网处一天日年月号家店银单位部门人物事项的了在和与等将把被为到也就都对向从于及称跟给让由着过已曾正再又还便先随即所很最共们说是")
+NOT_AFTER_MOU = frozenset("些种个地市县镇区乡村省公平网处一天日年月号家店银单位部门人物事项的了在和与等将把被为到也就都对向从于及称跟给让由着过已曾正再又还便先随即所很最共们说是"
+                          "均因系仍则竟却遂亦乃并皆才只刚另自以各本这那当非不没未无多每前后")
+# Characters of NOT_AFTER_MOU that are also given names, right before (男 or 等.
+GIVEN_NOUNS = frozenset("银平天月公家单")
+# What may follow a 王某明 written only once: the name ends there (王某明为首, 王某明(男, 王某明、李某).
+MOU_NAME_END = frozenset("、，,。；;：:（(）)为等和与及 ")
+
+# Common surnames that are also prepositions: 嫌疑人于数日前… is no 于数.
+PREPOSITION_SURNAMES = frozenset("于")
 
 COMMON_WORD = 2000      # jieba frequency above which two characters are an ordinary word
 WORD_AFTER = 200        # … and above which the two characters after a name form a word
+NAME_AS_WORD = 1000     # … and above which a surname and one character said once are a word (高效)
 MOU_WORD = 50           # … and above which the character after 某 starts a word (王某抓获)
 
 
@@ -96,6 +105,10 @@ def full_name_at(text: str, i: int, surnames: Surnames, freq: Callable[[str], in
         return None                                 # 民警和家人…, 向骗子…: a rare surname needs support
     if len(sur) == 1 and freq(text[i:i + 2]) >= COMMON_WORD and not repeated:
         return None                                 # 民警经过…, 民警高度重视…
+    if len(sur) == 1 and not repeated and freq(text[i:i + 2]) >= NAME_AS_WORD and freq(text[g + 1:g + 3]) >= WORD_AFTER:
+        return None                                 # 民警高效追踪: an adverb before a verb, said once
+    if sur in PREPOSITION_SURNAMES and not repeated and freq(text[g:g + 2]) >= WORD_AFTER:
+        return None                                 # 嫌疑人于数日前: 于 governs 数日
     two, three = g + 1, g + 2
     c2 = text[g + 1:g + 2]
     if not is_han(c2) or c2 in STOP_AFTER:
@@ -112,11 +125,14 @@ def full_name_at(text: str, i: int, surnames: Surnames, freq: Callable[[str], in
 
 
 def mou_name_at(text: str, i: int, surnames: Surnames,
-                freq: Callable[[str], int] = lambda w: 0) -> Optional[int]:
+                freq: Callable[[str], int] = lambda w: 0,
+                tokenize: Optional[Callable[[str, int], list[tuple[str, int, int]]]] = None) -> Optional[int]:
     """End of a ``王某`` / ``王某某`` / ``王某明`` name starting at ``i``, or None.
 
-    ``freq`` (``kg.segment.word_freq``) keeps a verb out of the name: in ``王某抓获`` 抓 starts
-    the word 抓获 and is not a given name.
+    The character after 某 belongs to the name when it is no function word, starts no word
+    (``freq``, ``kg.segment.word_freq``, and ``tokenize``: in ``王某抓获``, ``王某指认`` the verb is
+    not a given name), and the name is written the same way again or ends right after it
+    (``王某明为首``, ``王某明(男``).
     """
     sur = surnames.at(text, i)
     if sur is None:
@@ -127,7 +143,12 @@ def mou_name_at(text: str, i: int, surnames: Surnames,
     if text[m + 1:m + 2] == "某":
         return m + 2
     c = text[m + 1:m + 2]
-    if is_han(c) and c not in NOT_AFTER_MOU and text.count(text[i:m + 2]) >= 2 \
-            and text[m + 2:m + 3] != "某" and freq(text[m + 1:m + 3]) < MOU_WORD:
-        return m + 2                                # 刘某金, written the same way again
-    return m + 1
+    given_noun = c in GIVEN_NOUNS and text[m + 2:m + 3] in ("(", "（", "等")     # 王某银(男, 王某银等
+    if not is_han(c) or (c in NOT_AFTER_MOU and not given_noun) or text[m + 2:m + 3] == "某" \
+            or freq(text[m + 1:m + 3]) >= MOU_WORD:
+        return m + 1
+    if text.count(text[i:m + 2]) < 2 and text[m + 2:m + 3] not in MOU_NAME_END:
+        return m + 1
+    if tokenize is not None and any(s == m + 1 and e - s >= 2 for _, s, e in tokenize(text[i:i + 8], i)):
+        return m + 1                                # 李某指认: jieba reads 指认 as one word
+    return m + 2

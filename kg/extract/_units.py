@@ -7,6 +7,7 @@ refs into fully qualified names (``<county>公安局``, ``<city>公安局<distri
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -118,6 +119,8 @@ def _canon(doc: Doc, r: Ref, gaz, home, places, done: list[Ref]):
     text = doc.text
     if r.kind == "ministry":
         return "公安部", None, {"中华人民共和国公安部"}, None
+    if r.kind == "corps":
+        return r.name, r.place, set(r.aliases), None
     if r.kind == "local":
         code = _local_place(doc, r, places, home, gaz)
         r.remote = True
@@ -125,6 +128,9 @@ def _canon(doc: Doc, r: Ref, gaz, home, places, done: list[Ref]):
         return (got[0], got[1], set(), None) if got else None
     if r.kind != "sub":
         head = text[r.end - 3:r.end]
+        if r.kind == "police" and r.place and gaz.get(r.place).level == "province" \
+                and r.place not in MUNICIPALITIES and not r.place.startswith(("71", "81", "82")):
+            head = "公安厅"            # 湖北警方, 湖南公安: a province's police is its department
         got = bureau_of(gaz, r.place, head if head == "公安厅" else "") if r.place \
             else _home_bureau(gaz, home, r.bare)
         return (got[0], got[1], got[2], r.parent) if got else None
@@ -156,6 +162,8 @@ def _aliases(r: Ref, name: str, surface: str, q: str, aliases: set[str]) -> set[
     if r.kind == "sub":   # bare 反诈中心 is no name; 方岩派出所, 铜梁大队 carry a toponym
         named = r.place or r.jurisdiction or r.sub.endswith(("派出所", "警务站", "警务室"))
         own = ({surface} if named else set()) | ({q} - {surface} if r.parent is not None else set())
+    elif r.kind == "corps":
+        own = set(aliases)
     elif r.bare or r.kind == "local":
         own = set()
     else:
@@ -181,7 +189,16 @@ def resolve_units(doc: Doc, refs: list[Ref], gaz, home: Optional[str], places) -
     out = _Out(doc, gaz)
     done: list[Ref] = []
     qualified: dict[int, str] = {}
+    short: dict[str, Ref] = {}              # 智侦中心 of "…智慧侦查中心(以下简称:智侦中心)"
     for r in sorted(refs, key=lambda r: (_order(r), r.start)):
+        named = _short_form_of(doc.text, r, done) if r.kind == "sub" and r.parent is None else None
+        named = named or (short.get(doc.text[r.start:r.end]) if r.kind == "sub" and r.parent is None else None)
+        if named is not None:
+            short[doc.text[r.start:r.end]] = named
+            r.name, r.jurisdiction = named.name, named.jurisdiction
+            out.unit(r, named.name, set())
+            done.append(r)
+            continue
         got = _canon(doc, r, gaz, home, places, done)
         if got is None:
             continue
@@ -196,9 +213,10 @@ def resolve_units(doc: Doc, refs: list[Ref], gaz, home: Optional[str], places) -
             up = out.entities.get(f"PoliceUnit/{parent.name}")
             own |= {a + r.sub for a in (up.aliases if up else ()) if "公安" in a} - {name}
         out.unit(r, name, own)
-        if parent is not None and parent.name and parent.name != name:
-            if parent not in done and parent is not r.parent:
-                out.unit_entity(parent.name, parent.jurisdiction, r.start)
+        if parent is not None and parent.name and parent.name != name \
+                and (parent in done or parent is r.parent or f"PoliceUnit/{parent.name}" in out.entities):
+            # a parent only implied by the canonical name (西湖区北山派出所 → …西湖区分局) is
+            # no entity of its own: the text does not write it
             out.link(r.start, name, "partOf", f"PoliceUnit/{parent.name}", "unit.partOf.chain")
         station = _station_township(gaz, r, out.named_places) if r.kind == "sub" else None
         jur = station or juris
@@ -208,7 +226,20 @@ def resolve_units(doc: Doc, refs: list[Ref], gaz, home: Optional[str], places) -
         done.append(r)
     done.sort(key=lambda r: r.start)
     out.links += _branch_links(doc, done)
+    out.links += _county_links(doc, done, gaz, out.links)
     return out.doc()
+
+
+SHORT_FORM = re.compile(r"[(（](?:以下|下文)?(?:简称|下称)[:：]?$")
+
+
+def _short_form_of(text: str, r: Ref, done: list[Ref]) -> Optional[Ref]:
+    """The unit a bare sub-unit in brackets right after it abbreviates (XX支队智慧侦查中心
+    (以下简称:智侦中心)), or None."""
+    m = SHORT_FORM.search(text, max(0, r.start - 8), r.start)
+    if m is None or text[r.end:r.end + 1] not in (")", "）"):
+        return None
+    return next((p for p in done if p.end == m.start() and p.name), None)
 
 
 class _Out:
@@ -233,11 +264,6 @@ class _Out:
         self.entity(Entity(key, "PoliceUnit", name, frozenset(aliases), written))
         attrs = (("canonical", name),) + ((("place", r.place),) if r.place else ())
         self.mentions.append(Mention(r.start, r.end, self.d.text[r.start:r.end], "PoliceUnit", r.rule, key, attrs))
-
-    def unit_entity(self, name: str, juris: Optional[str], pos: int) -> None:
-        self.entity(Entity(f"PoliceUnit/{name}", "PoliceUnit", name))
-        if juris and _named_on_page(self.d, self.gaz.get(juris)):
-            self.jurisdiction(pos, name, juris)
 
     def link(self, pos: int, name: str, pred: str, obj: str, rule: str) -> None:
         sent = self.d.sentence_at(pos)
@@ -291,6 +317,26 @@ def _branch_links(doc: Doc, refs: list[Ref]) -> list[Link]:
             sent = doc.sentence_at(r.start)
             out.append(Link(f"PoliceUnit/{r.name}", "partOf", f"PoliceUnit/{whole}",
                             "unit.partOf.name", sent.start, sent.end))
+    return out
+
+
+def _county_links(doc: Doc, refs: list[Ref], gaz, links: list[Link]) -> list[Link]:
+    """A county's bureau (靖远县公安局, 永康市公安局) is part of the bureau of its prefecture
+    when the item names both (白银市公安局…靖远县局…)."""
+    by_place = {r.jurisdiction: r for r in refs
+                if r.kind != "sub" and r.jurisdiction and r.name.endswith("公安局")}
+    done = {(l.subject, l.object) for l in links if l.predicate == "partOf"}
+    out = []
+    for code, r in sorted(by_place.items(), key=lambda kv: kv[1].start):
+        d = gaz.get(code) if code in gaz else None
+        if d is None or d.level != "county" or _is_district(d) or not d.parent:
+            continue
+        up = by_place.get(d.parent)
+        if up is None or (f"PoliceUnit/{r.name}", f"PoliceUnit/{up.name}") in done:
+            continue
+        sent = doc.sentence_at(r.start)
+        out.append(Link(f"PoliceUnit/{r.name}", "partOf", f"PoliceUnit/{up.name}", "unit.partOf.county",
+                        sent.start, sent.end))
     return out
 
 

@@ -111,7 +111,7 @@ def _annotate(doc: Doc, t: _Tables) -> Doc:
         if any(s < org.end and org.start < e for s, e in blocked) or \
                 any(s <= org.start < e for s, e in people):
             continue
-        if IMPERSONATED.search(doc.text, max(0, org.start - 4), org.start):
+        if IMPERSONATED.search(doc.text, max(0, org.start - 4), org.start) or _quoted(doc.text, org.start, org.end):
             continue
         if any(c.start < org.end and org.start < c.end for c in chosen):
             continue
@@ -126,6 +126,14 @@ def _annotate(doc: Doc, t: _Tables) -> Doc:
         entities[key] = entities[key].merged(ent) if key in entities else ent
         mentions.append(Mention(org.start, org.end, surface, "Organization", org.rule, key, (("kind", org.kind),)))
     return doc.add(mentions=mentions, entities=entities.values())
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether the name stands alone in quotation marks (交由“国家XX管理局”清查): reports quote
+    the bodies a fraudster invokes, not the ones taking part."""
+    opened = max(text.rfind(q, max(0, start - 6), start) for q in ("“", "「", "『"))
+    return opened >= 0 and not any(q in text[opened:start] for q in ("”", "」", "』")) \
+        and text[end:end + 1] in ("”", "」", "』")
 
 
 def _listed_with(text: str, chosen: list[_Org], blocked, t: _Tables) -> list[_Org]:
@@ -200,6 +208,8 @@ def _by_suffix(doc: Doc, t: _Tables, places: list[tuple[int, int]]) -> list[_Org
             continue                                    # 银行卡
         government = row["kind"] in ("government", "association", "court")
         start = _trim(text, _left_edge(text, m.start(), places), m.start(), keep_last=government)
+        if text[start:start + 1] in ("原", "前") and any(p[0] == start + 1 for p in places):
+            start += 1                                  # 原XX县税务局: the body, not its former state
         name = text[start:m.end()]
         core = text[start:m.start()]
         bare = _unqualified(core)

@@ -34,14 +34,21 @@ ROLES = ("Victim", "Suspect", "PoliceOfficer")
 POLICE_WORDS = re.compile(r"公安|警|派出所|分局|大队|支队|中队|反诈|刑侦|治安")
 # A title followed by one of these is part of a unit's name (刑警支队), not before a person.
 UNIT_AFTER_TITLE = re.compile(r"[总支大中]?队|派出所|分局|局|所|中心|科|处|室")
-_ORG_HARMED = (r"(有限责任公司|股份有限公司|有限公司|公司|企业|工厂|商行|合作社)"
-               r"(?=的?(?:财务|会计|出纳|负责人|员工)?(?:人员)?(?:被|报警|报案|遭|向[^。]{0,8}报))")
+_ORG_HARMED = (r"(有限责任公司|股份有限公司|有限公司|公司|企业|工厂|商行|合作社|超市|商场|酒店|宾馆|饭店|药店|"
+               r"门店|火车站|汽车站|车站)"
+               r"(?=的?(?:财务|会计|出纳|负责人|员工|老板|店主)?(?:人员)?(?:被|报警|报案|遭|向[^。]{0,8}报|"
+               r"接到[^。，,]{0,8}(?:敲诈|勒索|恐吓|威胁)?电话))")
 ORG_VICTIM = re.compile(r"([\u4e00-\u9fff]{2,16}?)" + _ORG_HARMED)
 # ORG_VICTIM without its name, a quick test: ORG_VICTIM tries a run of Chinese characters at
 # every character (slow), and few items say that a company was harmed.
 ORG_HARMED = re.compile(_ORG_HARMED)
 # Words of harm that make an honorific-named person in the item a victim by default.
-CRIME_WORDS = re.compile(r"诈骗|被骗|骗子|骗局|受骗|盗窃|被盗|遭窃|失窃|抢劫|抢夺|敲诈|勒索|犯罪|嫌疑|作案|劝阻|止付|涉诈|非法")
+CRIME_WORDS = re.compile(r"诈骗|被骗|骗子|骗局|受骗|盗窃|被盗|遭窃|失窃|扒窃|小偷|被偷|抢劫|抢夺|敲诈|勒索|犯罪|嫌疑|作案|劝阻|止付|涉诈|非法")
+# Cues that say who a person is (居民), not what happened to them.
+WHO_CUES = frozenset({"cue.vic.resident"})
+# Words of harm in the sentence of a person who has no cue of their own.
+HARM = re.compile(r"被骗|受骗|上当|骗走|骗取|被盗|失窃|遭窃|被偷|损失|报警|报案|求助|转账|汇款|转款|付款|"
+                  r"充值|投资|诈骗|骗子|冒充|自称|接到|劝阻|止付|冻结|追回|挽回|返还|退还|被抢|勒索|敲诈")
 ORG_LEFT_STOP = re.compile(r".*(?:接到|发现|称|在|向|对|与|和|及|是|为|被|有|据|了|日|讯|的)")
 COMMON_XIAO = 1000      # jieba frequency above which 小X is a word (小龙, 小麦), not a name
 # Surnames after which 小X is an ordinary word more often than a name (小于, 小区, 小车, 小费).
@@ -49,6 +56,14 @@ NOT_XIAO_NAME = frozenset("于区康孔路米车费钱包农国山鱼麦龙花�
 # Who a 小X nickname may follow when X is no surname (学生小宇, 女孩小雨).
 XIAO_AFTER = re.compile(r"(?:学生|大学生|中学生|小学生|高中生|初中生|女孩|男孩|孩子|青年|小伙|姑娘|网友|女子|男子|"
                         r"居民|市民|村民|少年|少女|宝妈|员工|职员|女儿|儿子)$")
+XING = re.compile(r"姓([男女])子")
+# Surnames that are also prepositions or conjunctions, and what 某 modifies after them (向某银行).
+FUNCTION_SURNAMES = frozenset("于向从经自由和同将把被对给以及为")
+MOU_NOUN = frozenset("些种个地市县镇区乡村省公平网处天日年月号家店银单位部门人物事项商超宾酒小")
+LISTED_WITH_COUNT = re.compile(r"等\d+[名人]|等[一二两三四五六七八九十]+[名人]|为首")
+LAO_AFTER_WORD = 50    # … and above which the character before 老 makes a word with it (养老钱)
+LAO_WORD = 300         # jieba frequency above which 老X is a word (老马, 老高 are names below it)
+NOT_LAO_NAME = frozenset("城街屋宅路成翁房区家乡公年人大实汉伴总化板师虎鼠牛")
 LIST_SEP = re.compile(r"、|和|及|与|以及")
 ALIAS = re.compile(r"小([\u4e00-\u9fff])(?:的)?(?:全名|本名|真名|大名|名叫|原名|真实姓名)(?:是|叫|为)?")
 
@@ -87,6 +102,9 @@ class _Lexicon:
             intro = re.compile(pat) if r["names"] == "yes" else None
             self.cues.append((r["id"], r["role"], r["side"], float(r["weight"]), rx, intro))
         self.coref = [(r["id"], r["word"], r["gender"], int(r["window"])) for r in resources.table("coref_words")]
+        kin = sorted(resources.table("kin_terms"), key=lambda r: -len(r["word"]))
+        self.kin = {r["word"]: (r["id"], r["gender"]) for r in kin}
+        self.kin_re = re.compile("|".join(re.escape(r["word"]) for r in kin))
 
 
 @register("persons", requires=("Place", "PoliceUnit"), assigns=("PoliceOfficer", "Suspect", "Victim", "PersonRef"))
@@ -106,11 +124,15 @@ def _annotate(doc: Doc, lex: _Lexicon) -> Doc:
     taken = _taken_spans(doc)
     names: dict[str, _Name] = {}
     _find_honorifics(text, lex, names)
+    _find_xing(text, lex, names)
     _find_mou(text, lex, names)
     _find_titled(text, lex, names)
+    _find_title_after(doc, lex, names)
     _find_aliases(text, lex, names)
     _find_repeats(text, names)
     _find_xiao(text, lex, names)
+    _find_lao(text, lex, names)
+    _merge_same_person(text, names, lex)
     mentions, entities = [], []
     for nm in names.values():
         spans = _clean_spans(nm.spans, names, taken)
@@ -128,6 +150,10 @@ def _annotate(doc: Doc, lex: _Lexicon) -> Doc:
     org_mentions, org_entities = _org_victims(doc, lex, taken)
     mentions += org_mentions
     entities += org_entities
+    if not any(e.type == "Victim" for e in entities):
+        kin_mentions, kin_entities = _kin_victim(doc, lex, taken)
+        mentions += kin_mentions
+        entities += kin_entities
     mentions.sort(key=lambda m: (m.start, m.end))
     refs = _coreference(doc, mentions, lex)
     return doc.add(mentions=mentions + refs, entities=entities)
@@ -144,18 +170,30 @@ def _add(names: dict[str, _Name], name: str, form: str, start: int, end: int, ru
 
 def _find_honorifics(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
     for m in lex.hon_re.finditer(text):
-        sur = lex.surnames.ending_at(text, m.start())
+        xing = text[m.start() - 1:m.start()] == "姓"          # 王姓老人: the report's name for her
+        sur = lex.surnames.ending_at(text, m.start() - xing)
         if sur is None:
             continue
-        start = m.start() - len(sur)
-        if quantified(text, start) or text[start - 1:start] == "小":
-            continue
+        start = m.start() - xing - len(sur)
+        if (quantified(text, start) and not xing) or text[start - 1:start] == "小":
+            continue                                # 一名王姓老人 is named, 一位女士 is not
         name = text[start:m.end()]
         if not lex.surnames.common(sur) and text.count(name) < 2:
             continue
         rule_id, gender, role = lex.honorifics[m.group()]
         nm = _add(names, name, "honorific", start, m.end(), f"person.{rule_id}", gender)
         nm.officer = nm.officer or role == "PoliceOfficer"
+
+
+def _find_xing(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
+    """``王姓男子``, ``李姓女子``: a person the report names by surname only; cues decide the role."""
+    for m in XING.finditer(text):
+        sur = lex.surnames.ending_at(text, m.start())
+        if sur is None or not lex.surnames.common(sur):
+            continue
+        start = m.start() - len(sur)
+        gender = "m" if m.group(1) == "男" else "f"
+        _add(names, text[start:m.end()], "xing", start, m.end(), "person.xing", gender)
 
 
 def _find_mou(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
@@ -166,14 +204,22 @@ def _find_mou(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
                 continue
             if quantified(text, start) or inside_word(text, start, lex.freq):
                 break
-            end = mou_name_at(text, start, lex.surnames, lex.freq)
+            if sur_len == 1 and text[start] in FUNCTION_SURNAMES and text[m.end():m.end() + 1] in MOU_NOUN:
+                break                   # 向某平台转账, 于某日: 某 goes with the noun, not a name
+            end = mou_name_at(text, start, lex.surnames, lex.freq, lex.tokenize)
             if end is None:
                 break
             name = text[start:end]
-            if not lex.surnames.common(text[start:m.start()]) and text.count(name) < 2:
-                break
+            if not lex.surnames.common(text[start:m.start()]) and text.count(name) < 2 \
+                    and not LISTED_WITH_COUNT.match(text, end):
+                break                   # a rare surname needs the name twice, or X某等3人
             _add(names, name, "mou", start, end, "person.mou")
             break
+        else:
+            c = text[m.start() - 1:m.start()]
+            if is_han(c) and c not in FUNCTION_SURNAMES and not quantified(text, m.start() - 1) \
+                    and LISTED_WITH_COUNT.match(text, m.end()) and not inside_word(text, m.start() - 1, lex.freq):
+                _add(names, c + "某", "mou", m.start() - 1, m.end(), "person.mou.listed")   # 布某等3人: any surname
 
 
 def _find_titled(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
@@ -192,6 +238,7 @@ def _find_titled(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
             continue
         nm = _add(names, text[start:end], "titled", start, end, f"person.{rule_id}")
         nm.officer = True
+        _find_listed_officers(text, end, lex, names, rule_id)
     for rule_id, role, side, weight, rx, intro in lex.cues:
         if intro is None:
             continue
@@ -209,11 +256,38 @@ def _find_listed(text: str, end: int, lex: _Lexicon, names: dict[str, _Name], ru
     covers the list; 某-names are found on their own, full names only so."""
     while LIST_SEP.match(text, end):
         i = LIST_SEP.match(text, end).end()
-        nxt = mou_name_at(text, i, lex.surnames, lex.freq) or full_name_at(text, i, lex.surnames, lex.freq, lex.tokenize)
+        nxt = mou_name_at(text, i, lex.surnames, lex.freq, lex.tokenize) or full_name_at(text, i, lex.surnames, lex.freq, lex.tokenize)
         if nxt is None:
             return
         if "某" not in text[i:nxt]:
             _add(names, text[i:nxt], "titled", i, nxt, f"person.{rule_id}.listed")
+        end = nxt
+
+
+def _find_title_after(doc: Doc, lex: _Lexicon, names: dict[str, _Name]) -> None:
+    """A full name between a police unit and a title (公安部王明副部长, XX派出所李强所长)."""
+    text = doc.text
+    for u in doc.mentions:
+        if u.label != "PoliceUnit":
+            continue
+        end = full_name_at(text, u.end, lex.surnames, lex.freq, lex.tokenize)
+        title = lex.officer_re.match(text, end) if end is not None else None
+        if title is None or UNIT_AFTER_TITLE.match(text, title.end()):
+            continue
+        nm = _add(names, text[u.end:end], "titled", u.end, end, f"person.{lex.officer[title.group(1)][0]}.after")
+        nm.officer = True
+
+
+def _find_listed_officers(text: str, end: int, lex: _Lexicon, names: dict[str, _Name], rule_id: str) -> None:
+    """The names listed after an officer's (民警王明、李强和张伟): the title covers the list;
+    a list item with its own title (、辅警赵刚) is found by that title."""
+    while LIST_SEP.match(text, end):
+        i = LIST_SEP.match(text, end).end()
+        nxt = full_name_at(text, i, lex.surnames, lex.freq, lex.tokenize)
+        if nxt is None:
+            return
+        nm = _add(names, text[i:nxt], "titled", i, nxt, f"person.{rule_id}.listed")
+        nm.officer = True
         end = nxt
 
 
@@ -270,6 +344,25 @@ def _find_xiao(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
             nm.spans += [(k.start(), k.end(), "person.repeat") for k in re.finditer(nm.name, text) if k.start() != s]
 
 
+def _find_lao(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
+    """``老王`` written at least twice: 老 + a common one-character surname that is no word
+    with 老 (老城, 老路, 老成) nor with what follows (老王家 is fine, 老李子 is not); cues
+    decide the role, with the slight lean to victim of 小王."""
+    known = {a for nm in names.values() for a in nm.aliases} | set(names)
+    for m in re.finditer("老", text):
+        s, e = m.start(), m.start() + 2
+        name, sur = text[s:e], text[s + 1:e]
+        if name in known or name in names or sur in NOT_LAO_NAME or lex.surnames.at(text, s + 1) != sur:
+            continue
+        if not lex.surnames.common(sur) or text.count(name) < 2 or lex.freq(name) >= LAO_WORD:
+            continue
+        if lex.freq(text[s + 1:e + 1]) or lex.freq(text[s - 1:s + 1]) >= LAO_AFTER_WORD or text[e:e + 1] in ("某", "人", "汉", "太"):
+            continue
+        if s > 0 and lex.surnames.common(text[s - 1]):
+            continue            # 王老五: a full name
+        _add(names, name, "xiao", s, e, "person.lao")
+
+
 def _taken_spans(doc: Doc) -> list[tuple[int, int]]:
     return [(m.start, m.end) for m in doc.mentions if m.label in ("Place", "PoliceUnit")]
 
@@ -283,23 +376,56 @@ def _clean_spans(spans, names: dict[str, _Name], taken) -> list[tuple[int, int, 
             continue
         if any(ls <= s and e <= le and (le - ls) > (e - s) for ls, le in longer):
             continue
-        if any(ts <= s < te for ts, te in taken):
-            continue        # inside a place or unit, or starting in one (安某 of 西安某, 支队副 of …刑警支队副)
+        if any(ts < e and s < te for ts, te in taken):
+            continue        # over a place or unit (安某 of 西安某, 支队副 of …刑警支队副, 从菲律 of 从菲律宾)
         seen.add((s, e))
         out.append((s, e, rule))
     return out
+
+
+def _merge_same_person(text: str, names: dict[str, _Name], lex: _Lexicon) -> None:
+    """One person written two ways in an item: 房女士 and 房小姐 (one surname, one gender),
+    杜大姐 and 杜某 (the 某 form with no cue of a suspect of its own) become one name, the
+    form written most often, with the other as an alias."""
+    by_surname: dict[str, list[_Name]] = defaultdict(list)
+    for nm in names.values():
+        if nm.form == "honorific" and not nm.officer and "姓" not in nm.name:
+            by_surname[lex.surnames.at(nm.name, 0) or ""].append(nm)
+    for sur, group in by_surname.items():
+        if not sur or len({g.gender for g in group} - {"-"}) > 1:
+            continue
+        main = max(group, key=lambda g: (len(g.spans), -min(s for s, _, _ in g.spans)))
+        others = [g for g in group if g is not main]
+        mou = names.get(sur + "某")
+        if mou is not None and not _cued(text, mou, lex, "Suspect"):
+            others.append(mou)
+        for o in others:
+            main.spans.extend(o.spans)
+            main.aliases |= {o.name} | o.aliases
+            names.pop(o.name, None)
+
+
+def _cued(text: str, nm: _Name, lex: _Lexicon, role: str) -> bool:
+    """Whether a cue of ``role`` stands at one of the name's mentions."""
+    for s, e, _ in nm.spans:
+        left, right = text[max(0, s - 12):s], text[e:e + 24]
+        if any(r == role and rx.search(left if side == "left" else right) for _, r, side, _, rx, _ in lex.cues):
+            return True
+    return False
 
 
 # ------------------------------------------------------------------ roles
 def _role(text: str, nm: _Name, lex: _Lexicon) -> Optional[str]:
     """The one role of a name in this item, or None when it is not to be annotated."""
     score: dict[str, float] = defaultdict(float)
+    told = False                # a cue says what happened to them, beyond who they are (居民)
     for s, e, _ in nm.spans:
         left = text[max(0, s - 12):s]
         right = text[e:e + 24]
-        for _, role, side, weight, rx, _ in lex.cues:
+        for rule_id, role, side, weight, rx, _ in lex.cues:
             if rx.search(left if side == "left" else right):
                 score[role] += weight
+                told = told or rule_id not in WHO_CUES
     if score["Exclude"] > 0 and not nm.officer:
         return None
     if nm.officer:
@@ -307,12 +433,55 @@ def _role(text: str, nm: _Name, lex: _Lexicon) -> Optional[str]:
     harm = score["Victim"] + score["Suspect"]
     if score["Witness"] > 0 and harm == 0:
         return None
-    prior = {"honorific": ("Victim", 2.0), "mou": ("Suspect", 2.0), "xiao": ("Victim", 1.0)}.get(nm.form)
+    if score["Relay"] > 0 and score["Suspect"] == 0:
+        return None                 # 王先生报警称其母亲被骗: he only reported
+    prior = {"honorific": ("Victim", 2.0), "mou": ("Suspect", 2.0), "xiao": ("Victim", 1.0),
+             "kin": ("Victim", 1.0)}.get(nm.form)
     if prior and CRIME_WORDS.search(text):
+        if not told and nm.form == "honorific" and not any(_harm_near(text, s, e) for s, e, _ in nm.spans):
+            return None             # 居民王先生…为警方点赞: in the story, but nothing befell him
         score[prior[0]] += prior[1]
     if score["Victim"] == score["Suspect"] == 0:
         return None
     return "Victim" if score["Victim"] > score["Suspect"] else "Suspect"
+
+
+def _harm_near(text: str, s: int, e: int) -> bool:
+    """Whether a word of harm is told of the person in the clause around ``text[s:e]``."""
+    lo = max(text.rfind(c, 0, s) for c in "。；！？\n") + 1
+    hi = min((k for k in (text.find(c, e) for c in "。；！？\n") if k >= 0), default=len(text))
+    return HARM.search(text, lo, hi) is not None
+
+
+# ------------------------------------------------------------------ a victim named by a kin word
+def _kin_victim(doc: Doc, lex: _Lexicon, taken) -> tuple[list[Mention], list[Entity]]:
+    """``老大爷`` as the name of the item's one victim (一老汉接到诈骗电话…老大爷信以为真):
+    the kin word written most often on its own (at least twice, not after a surname), with a
+    cue of harm at one of its mentions."""
+    text = doc.text
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for m in lex.kin_re.finditer(text):
+        s, e = m.span()
+        sur = lex.surnames.ending_at(text, s)
+        if sur and lex.surnames.common(sur) or text[s - 1:s] in ("小", "姓"):
+            continue                                # 王大爷 is a name of its own
+        if any(ts <= s < te for ts, te in taken):
+            continue
+        spans[m.group()].append((s, e))
+    best = max(spans, key=lambda w: (len(spans[w]), len(w), w), default=None)
+    if best is None or len(spans[best]) < 2:
+        return [], []
+    rule_id, gender = lex.kin[best]
+    nm = _Name(best, "kin", gender, [(s, e, f"person.{rule_id}") for s, e in spans[best]])
+    if _role(text, nm, lex) != "Victim":
+        return [], []
+    key = entity_key("Victim", best, scope=doc.article.id)
+    others = {w for w in spans if w != best and lex.kin[w][1] in (gender, "-")}   # 一老汉…老大爷…
+    entity = Entity(key, "Victim", best, frozenset(others), (("kind", "person"),))
+    spans_all = nm.spans + [(s, e, f"person.{lex.kin[w][0]}.alias") for w in others for s, e in spans[w]]
+    mentions = [Mention(s, e, text[s:e], "Victim", rule, key, (("form", "kin"), ("gender", gender)))
+                for s, e, rule in sorted(spans_all)]
+    return mentions, [entity]
 
 
 # ------------------------------------------------------------------ companies as victims

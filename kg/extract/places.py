@@ -12,6 +12,7 @@ only part of a police unit's name. Development zones are recognised by grammar
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
@@ -21,6 +22,10 @@ from . import register
 
 HIGH_LEVELS = ("country", "province", "prefecture")
 TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "苏木")
+# What follows 中国 when the text names the country (not 中国银行 or a website's 中国甘肃网).
+CHINA_NAMED = ("内地", "大陆", "台湾", "香港", "澳门", "籍", "公民", "警方", "政府", "境内", "最大", "首个", "第一")
+MOTION = ("前往", "赶往", "逃往", "逃至", "逃到", "赴", "来自", "家住", "住在", "返回")
+CHINESE_POLICE = re.compile(r"公安局|公安分局|派出所|公安厅")
 CITY_TALK = ("我市", "本市", "市公安局", "市委", "市政府")   # the text is about a city it does not name
 
 
@@ -112,13 +117,23 @@ def _domestic(gaz, codes, ctx: set[str]) -> list[str]:
 
 
 def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_code: Optional[str],
-            last: Optional[dict[str, str]] = None) -> str:
+            last: Optional[dict[str, str]] = None, page_text: str = "") -> str:
     """The candidate best supported by the places around the hit (``last``: the division each
     name meant when last chosen in the item; a name repeated means the same place)."""
     if len(hit.candidates) == 1:
+        only = gaz.get(hit.candidates[0])
+        if only.level == "prefecture" and text[hit.end:hit.end + 2] in ("警方", "公安"):
+            # 恩施警方 on a page whose acting bureau is 恩施市公安局: that city's police
+            seat = next((c.code for c in gaz.children(only.code) if c.name in (hit.surface + "市", hit.surface + "县")
+                         and (c.name + "公安局" in text or c.name + "公安局" in page_text)), None)
+            if seat is not None:
+                return seat
         return hit.candidates[0]
     again = {last.get(gaz.get(c).name) for c in hit.candidates} if last else set()
     taiwan = "710000" in item_ctx or "710000" in page_ctx
+    # 黑山警方, 黑山 in a report of Chinese police: the county, not the country of that name
+    police = any(c.startswith("XX") for c in hit.candidates) and (
+        text[hit.end:hit.end + 2] in ("警方", "公安", "县局") or CHINESE_POLICE.search(text) is not None)
 
     def score(i_code: tuple[int, str]) -> tuple:
         i, code = i_code
@@ -132,6 +147,9 @@ def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_co
         s += 2 if code in again else 0
         s -= 0.5 if gaz.get(code).historical else 0
         s -= 1 if code.startswith("71") and not taiwan else 0     # not in _domestic()
+        s -= 1 if police and code.startswith("XX") and gaz.get(code).level == "country" else 0
+        full = gaz.get(code).name
+        s += 1 if len(full) > len(hit.surface) and (full in text or full in page_text) else 0   # 恩施 of 恩施市 named so
         return (s, -i)
     return max(enumerate(hit.candidates), key=score)[1]
 
@@ -141,13 +159,20 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
     """The rule that makes this hit a place, or None."""
     d = gaz.get(code)
     s, e = hit.start, hit.end
+    if hit.surface == "中国" and text.startswith(CHINA_NAMED, e) and not rules.in_org_name(text, s, e):
+        return "place.country.named"    # 中国内地籍, 中国台湾籍, 中国最大的…: the country itself
     if hit.surface in rules.never or rules.road_after(text, e) or rules.in_org_name(text, s, e):
         return None
+    if code == "XX-中国" and _in_title(text, s):
+        return None     # 《中华人民共和国反电信网络诈骗法》: a law's name, not the country named
     adjacent_parent = prev_code is not None and prev_code in _ancestors(gaz, code)
     unit_after = text[e:e + 3].startswith(("警方", "公安", "分局", "县局", "市局", "交警"))
     if hit.surface in rules.strong:
-        return "place.strong.context" if (adjacent_parent or unit_after or
-                                          (hit.is_full_name and len(hit.surface) > 2)) else None
+        if adjacent_parent or unit_after or (hit.is_full_name and len(hit.surface) > 2):
+            return "place.strong.context"
+        if d.level in HIGH_LEVELS and text[max(0, s - 2):s].endswith(MOTION):
+            return "place.strong.motion"        # 逃往西安: a city someone goes to or comes from
+        return None
     if d.level == "township" or (d.level == "area" and not code.startswith("XX")):
         if text[e:e + 4].startswith(rules.inside_unit):
             return None
@@ -159,6 +184,8 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
         return None
     if hit.is_full_name:
         return "place.gazetteer.full"
+    if d.level == "county" and text[e:e + 1] in ("县", "旗") and d.name.endswith(text[e]):
+        return "place.short.suffixed"   # 景宁县 of 景宁畲族自治县 (not the 宁县 inside it)
     if text[e:e + 4].startswith(rules.inside_unit):
         return None   # 石门派出所, 玉林派出所: a station named after a township, not 石门县 or 玉林市
     if d.level in HIGH_LEVELS:
@@ -182,6 +209,12 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
     return None
 
 
+def _in_title(text: str, pos: int) -> bool:
+    """Whether ``pos`` is inside 《…》."""
+    opened = text.rfind("《", max(0, pos - 30), pos)
+    return opened >= 0 and "》" not in text[opened:pos] and "》" in text[pos:pos + 40]
+
+
 def find_places(text: str, gaz, rules: PlaceRules, page_text: str = "") -> list[PlaceHit]:
     """Place mentions in ``text``, non-overlapping, longest first at each position."""
     hits = list(gaz.find_all(text))
@@ -192,7 +225,7 @@ def find_places(text: str, gaz, rules: PlaceRules, page_text: str = "") -> list[
     last: dict[str, str] = {}
     for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
         prev = _enclosing_before(text, h.start, ends)
-        code = _choose(gaz, h, text, item_ctx, page_ctx, prev, last)
+        code = _choose(gaz, h, text, item_ctx, page_ctx, prev, last, page_text)
         if len(h.candidates) > 1:
             last[gaz.get(code).name] = code
         chosen.append((h, code))
@@ -236,9 +269,13 @@ def _township_short_forms(text: str, gaz, rules: PlaceRules, found: list[PlaceHi
                 end = pos + len(short)
                 cue = (text[max(0, pos - 2):pos].endswith(rules.before) or
                        text[end:end + 2].startswith(("方向", "一带", "辖区", "境内", "附近")))
-                clash = any(s < end and pos < e for s, e in taken)
-                if cue and not clash and not text[end:end + 4].startswith(rules.inside_unit):
-                    out.append(PlaceHit(pos, end, short, code, "place.township.short"))
+                # 溪洛渡街道 of a 溪洛渡镇 since renamed: the short form with another township suffix
+                renamed = next((x for x in TOWNSHIP_SUFFIXES if text.startswith(x, end)), "")
+                clash = any(s < end + len(renamed) and pos < e for s, e in taken)
+                if (cue or renamed) and not clash and not text[end:end + 4].startswith(rules.inside_unit):
+                    rule = "place.township.renamed" if renamed and not cue else "place.township.short"
+                    end += len(renamed) if rule == "place.township.renamed" else 0
+                    out.append(PlaceHit(pos, end, text[pos:end], code, rule))
                     taken.append((pos, end))
                 pos = text.find(short, end)
     return out

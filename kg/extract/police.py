@@ -21,9 +21,10 @@ from .places import PlaceRules, find_places
 
 NAMED_KINDS = STATION_KINDS + ("分局",)
 NAMED_FIRST = {k[0] for k in NAMED_KINDS}
-ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}")   # 第一中队, 第3大队
+CORPS = re.compile(r"(?:新疆生产建设兵团|新疆兵团|兵团)(第[一二三四五六七八九十]{1,3}师)([\u4e00-\u9fff]{2,4}?(?:垦区|市))?$")
+ORDINAL = re.compile(r"第?[一二三四五六七八九十\d]{1,3}(?=[中大支]队)|第[一二三四五六七八九十\d]{1,3}")   # 第一中队, 第3大队
 STATION_STOP = set("的了到在至往和与及、各该本全其原")
-NAME_TAIL_STOP = set("向去回进入给被把将为是找送报赴")   # a verb or preposition right before 派出所
+NAME_TAIL_STOP = set("向去回进入给被把将为是找送报赴来对叫到往至")   # a verb or preposition right before 派出所
 # words before 派出所 that are not a station's name (辖区派出所, 推送到对应派出所)
 GENERIC_NAMES = {"辖区", "属地", "当地", "各地", "基层", "所在", "附近", "全市", "全县", "全区", "对应",
                  "报告", "相关", "所属", "就近", "联系", "通知", "前往", "赶到", "来到", "走进", "城区"}
@@ -46,6 +47,10 @@ class UnitParser:
         self.depts_at = _by_first(self.depts, lambda d: d[0])
         self.kinds_at = _by_first(self.kinds, lambda k: k)
         self.homes = HomeCities(self.item_votes, self.gaz, resources.items)
+        self.corps = {}
+        for r in resources.table("corps_divisions"):
+            code = next((d.code for d in self.gaz.by_name(r["city"]) if d.level == "county"), None)
+            self.corps[r["division"]] = code
         self._votes: dict[tuple, Votes] = {}
         self._bounds: dict[str, frozenset[int]] = {}    # word starts of short windows (station names)
 
@@ -83,11 +88,11 @@ class UnitParser:
         for m in self.head_re.finditer(text):
             if refs and m.start() < refs[-1].end:
                 continue
-            ref = self._head(text, m, places, refs)
+            ref = self._corps(text, m) or self._head(text, m, places, refs)
             if ref is None:
                 continue
             refs.append(ref)
-            if ref.kind in ("ministry", "province", "bureau", "branch"):
+            if ref.kind in ("ministry", "province", "bureau", "branch", "corps"):
                 self._subs(text, len(refs) - 1, refs, places)
         self._standalone(text, refs, places)
         refs.sort(key=lambda r: r.start)
@@ -127,6 +132,20 @@ class UnitParser:
         if head in ("市局", "县局") and text[max(0, hs - 1):hs] not in "全各该":
             return Ref(hs, he, "bureau", bare=head[0], rule=rule + ".bare")
         return None
+
+    def _corps(self, text: str, m: re.Match) -> Optional[Ref]:
+        """A bureau of the Production and Construction Corps (新疆兵团第十师北屯垦区公安局): named
+        as written under the corps' full name, policing the city its division governs."""
+        if m.group() != "公安局":
+            return None
+        found = CORPS.search(text, max(0, m.start() - 20), m.start())
+        if found is None:
+            return None
+        canonical = "新疆生产建设兵团" + found.group(1) + (found.group(2) or "") + "公安局"
+        ref = Ref(found.start(), m.end(), "corps", place=self.corps.get(found.group(1)), rule="unit.corps")
+        ref.aliases = {text[found.start():m.end()], found.group(1) + (found.group(2) or "") + "公安局"} - {canonical}
+        ref.name = canonical
+        return ref
 
     def _sub_at(self, text: str, pos: int, places, after_unit: bool) -> Optional[tuple[int, str, Optional[str]]]:
         """A sub-unit name starting at ``pos``: (end, canonical department+kind, place code)."""
@@ -237,7 +256,7 @@ class UnitParser:
             if refs is None:
                 refs = self.parse(doc, places)
             units = [(r.start, r.place, r.remote) for r in refs
-                     if r.place and r.kind in ("bureau", "branch", "police")]
+                     if r.place and r.kind in ("bureau", "branch", "police", "corps")]
             got = votes(doc, self.gaz, [(s, e, c) for e, (s, c) in places.items()], units)
             if len(self._votes) > 256:
                 self._votes.clear()

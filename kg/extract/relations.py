@@ -25,19 +25,21 @@ from ..model import Doc, Link, Mention
 from . import register
 
 # What may stand between a place (or unit) and the person it goes with.
-GAP_LIVES = re.compile(r"(?:的|辖区|居民|市民|村民|民|群众|老人|家住|一名|一位|个体户|个体工商户|店主|商户|经营户|"
+GAP_LIVES = re.compile(r"[县市区州旗镇乡]?(?:的|辖区|居民|市民|村民|民|群众|老人|家住|一名|一位|一|农民|工人|个体户|个体工商户|店主|商户|经营户|"
                        r"[初高][一二三]|[大中小]?学生|高中生|初中生|退休|职工|员工|教师|司机|女子|男子|青年|小伙|"
                        r"宝妈|网民|业主)*")
 # 在X经营一家饭店的王先生: the victim works or lives at the place written after 在.
 GAP_AT = re.compile(r"(?:经营|开了?|开设|工作|上班|打工|务工|居住|生活|做生意)[^，,。；;！？\n]{0,10}的")
 GAP_ORIGIN = re.compile(r"籍(?:男子|女子|人员|犯罪嫌疑人|嫌疑人|人)?|的|")
 GAP_WORKS = re.compile(r"[\s、]*")
-RESIDENT = re.compile(r"(?:辖区|本地|当地)(?:居民|群众|市民|村民)$")
+RESIDENT = re.compile(r"(?:(?:辖区|本地|当地)(?:居民|群众|市民|村民)|[，,、：:]居民)$")
+LOCAL_RESIDENT = re.compile(r"(?:辖区|本地|当地)(?:居民|群众|市民|村民)$")
 ARREST = re.compile(r"抓获|抓捕|抓到|擒获|缉拿|落网|归案|押解|刑事拘留|刑拘")
 TOWARDS = re.compile(r"(?:在|赴|奔赴|远赴|前往|到|于|至|抵达|转战|辗转)$")
 LEVEL_RANK = {"country": 1, "province": 2, "prefecture": 3, "county": 4, "township": 5, "area": 5}
 BUREAU = re.compile(r"公安(?:分局|局)?$")
 AND = re.compile(r"^[、和与及]$")
+LIST_GAP = re.compile(r"[、和与及]|以及")
 OFFICER_TITLE = re.compile(r"(?:实习学警|见习民警|民警|辅警|学警|交警|巡警|特警|刑警|警官|警长|教导员|所长|副所长|"
                            r"副?局长|副?政委|大队长|支队长|中队长|队长|组长|主任)[\s：:]?$")
 
@@ -105,10 +107,11 @@ def _works_for(doc: Doc, officers: list[Mention], units: list[Mention]) -> Itera
     for m in officers:
         by_key.setdefault(m.key, []).append(m)
     unit_keys = {u.key for u in units}
+    heads = _list_heads(text, officers)
     for key, ms in by_key.items():
         found = False
         for m in ms:
-            title = OFFICER_TITLE.search(text, max(0, m.start - 8), m.start)
+            title = OFFICER_TITLE.search(text, max(0, heads.get(m.start, m.start) - 8), heads.get(m.start, m.start))
             if title is None:
                 continue
             unit = _ending_before(units, title.start(), GAP_WORKS, text, limit=2)
@@ -129,6 +132,24 @@ def _works_for(doc: Doc, officers: list[Mention], units: list[Mention]) -> Itera
                 break
         if not found and len(unit_keys) == 1:
             yield _link(doc, ms[0], "worksFor", next(iter(unit_keys)), "relation.worksFor.only_unit", ms[0].start)
+        elif not found:
+            starts = {u.start for u in units}
+            before = [u.key for u in units if u.end <= ms[0].start and u.end not in starts]   # not 市局 of 市局XX所
+            if before:     # the unit the story is about: named most often before, the most specific
+                best = max(set(before), key=lambda k: (before.count(k), len(k), k))
+                yield _link(doc, ms[0], "worksFor", best, "relation.worksFor.earlier", ms[0].start)
+
+
+def _list_heads(text: str, officers: list[Mention]) -> dict[int, int]:
+    """Start of each officer listed after another (民警王明、李强和张伟) -> start of the first
+    name of its list, whose title and unit it shares."""
+    heads: dict[int, int] = {}
+    prev = None
+    for m in sorted(officers, key=lambda m: m.start):
+        if prev is not None and prev.end < m.start and LIST_GAP.fullmatch(text, prev.end, m.start):
+            heads[m.start] = heads.get(prev.start, prev.start)
+        prev = m
+    return heads
 
 
 def _nearest_bureau(units: list[Mention], m: Mention, county: bool) -> Optional[Mention]:
@@ -165,17 +186,28 @@ def _lives_in(doc: Doc, victims: list[Mention], places: list[Mention], units: li
             yield _link(doc, m, "livesIn", inside[-1].key, "relation.livesIn.in_name", m.start)
             continue
         if RESIDENT.search(text, max(0, m.start - 6), m.start):
-            area = _unit_area(doc, m, places, units)
+            area = _unit_area(doc, m, places, units, LOCAL_RESIDENT.search(text, max(0, m.start - 6), m.start))
             if area is not None:
                 yield _link(doc, m, "livesIn", area, "relation.livesIn.unit_area", m.start)
 
 
-def _unit_area(doc: Doc, m: Mention, places: list[Mention], units: list[Mention]) -> Optional[str]:
+def _unit_area(doc: Doc, m: Mention, places: list[Mention], units: list[Mention], local=True) -> Optional[str]:
     """The area of the first unit named before ``m`` in its sentence (辖区居民): the deepest
     place it polices or names, over a chain of units written together (XX市公安局XX分局)."""
     before = [u for u in units if u.end <= m.start and _same_sentence(doc, u.start, m.start)]
-    if not before:
+    if not before and not local:
         return None
+    if not before:      # 辖区居民 in a sentence of its own: the unit named last before, else first
+        earlier = [u for u in units if u.end <= m.start]
+        first = earlier[-1] if earlier else (units[0] if units else None)
+        if first is None:
+            return None
+        while True:     # back to the start of a chain written together (XX市公安局XX分局)
+            prev = next((u for u in units if u.end == first.start), None)
+            if prev is None:
+                break
+            first = prev
+        before = [u for u in units if u.start >= first.start]
     chain = [before[0]]
     for u in before[1:]:
         if u.start <= chain[-1].end:
@@ -202,6 +234,25 @@ def _origin(doc: Doc, suspects: list[Mention], places: list[Mention]) -> Iterabl
             prev = (m, prev[1])
             continue
         prev = None
+        native = _native_place(text, m, places, suspects)
+        if native is not None:
+            yield _link(doc, m, "originPlace", native.key, "relation.originPlace.native", m.start)
+
+
+def _native_place(text: str, m: Mention, places: list[Mention], people: list[Mention]) -> Optional[Mention]:
+    """The place of ``王某,男,现年29岁,山东省X县人,``: the last place of a chain ending in 人
+    within the description after the name (no other person in between)."""
+    end = min(len(text), m.end + 24)
+    stop = re.search(r"[。；;]", text[m.end:end])
+    end = m.end + stop.start() if stop else end
+    found = None
+    for p in places:
+        if m.end <= p.start and p.end < end and text[p.end:p.end + 1] == "人" \
+                and text[p.end + 1:p.end + 2] in ("，", ",", "。", "；", "、", ")", "）", ""):
+            found = p
+    if found is None or any(m.end <= o.start < found.start for o in people if o is not m):
+        return None
+    return found
 
 
 # ------------------------------------------------------------------ arrestedIn
