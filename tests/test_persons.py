@@ -236,8 +236,8 @@ def test_persons_surname_xing_forms_name_a_person(kg_resources, doc_of):
 
 
 def test_persons_adverb_after_a_title_in_a_headline_is_no_name(kg_resources, doc_of):
-    doc = _persons(kg_resources, doc_of("民警高效追踪止损 老人挽回存款\n接到预警后,民警高峰说,这是典型的冒充熟人诈骗。"))
-    assert _roles(doc) == {"高峰": "PoliceOfficer"}
+    doc = _persons(kg_resources, doc_of("民警连夜追踪止损 老人保住存款\n接到预警后,民警罗成说,这是典型的冒充熟人诈骗。"))
+    assert _roles(doc) == {"罗成": "PoliceOfficer"}
 
 
 def test_persons_relative_who_only_reported_is_not_a_victim(kg_resources, doc_of):
@@ -289,7 +289,7 @@ def test_persons_shop_or_station_that_was_targeted_is_a_victim(kg_resources, doc
 
 def test_persons_reporter_for_a_spouse_and_words_with_lao_and_places(kg_resources, doc_of, run_article):
     text = ("居民钱大爷急匆匆来到城南派出所求助,称其老伴被骗了。民警随即联系钱大爷的老伴葛大娘,"
-            "保住了两位老人的10万元养老钱,劝阻了准备转账的葛大娘。")
+            "为两位老人守住了10万元养老钱,劝阻了准备转账的葛大娘。")
     assert _roles(_persons(kg_resources, doc_of(text))) == {"葛大娘": "Victim"}
     res = run_article("经查,犯罪嫌疑人从柬埔寨遣返回国,犯罪嫌疑人从柬埔寨入境后被抓获。\n",
                       ("places", "police_units", "home_city", "persons"))

@@ -68,8 +68,8 @@ def group_links(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules, 
 
 def _described_members(doc: Doc, key: str, gms: list[GroupMention], rules: GroupRules,
                        suspects: list[Mention]) -> list[Link]:
-    """Leaders (以X为首), people the description names (阳某等6人…团伙) and the ranks told in
-    its sentence (以黄某为首，徐某、王某为骨干成员，…的团伙)."""
+    """Leaders (以X为首), people the description names (甲某等6人…团伙) and the ranks told in
+    its sentence (以赵某为首，钱某、孙某为骨干成员，…的团伙)."""
     links = []
     sent = doc.sentence_at(gms[0].start)
     for g in gms:
@@ -90,7 +90,7 @@ def _described_members(doc: Doc, key: str, gms: list[GroupMention], rules: Group
 
 def _recruiters_and_bases(doc: Doc, key: str, told_in: list[tuple[int, int]], rules: GroupRules,
                           suspects: list[Mention], resources) -> list[Link]:
-    """The recruiter (男子王某在绿园区某商城附近招集人员) is a member and where he recruits a
+    """The recruiter (男子赵某在某区某商城附近招集人员) is a member and where he recruits a
     base; where the gang itself acts (仍在巴州城区持续粘贴小广告), outside arrests and police
     clauses, is a base."""
     links = []
@@ -145,7 +145,7 @@ def _arrests(doc: Doc, key: str, gms: list[GroupMention], told_in: list[tuple[in
 
 def _deepest(links: list[Link], key: str, resources) -> list[Link]:
     """A group's bases and arrest places without those that hold another one told in another
-    sentence (远赴广东、贵州 in the lead, 在贵州铜仁、广东东莞 in the story: the cities)."""
+    sentence (远赴广东、贵州 in the lead, 在云南昭通、四川宜宾 in the story: the cities)."""
     gaz = getattr(resources, "gazetteer", None) if resources is not None else None
     if gaz is None:
         return links
@@ -172,8 +172,8 @@ AREA_AFTER = re.compile(r"(?:城区|市区|主城区|街头|街面)")
 
 def _implied_place(doc: Doc, s0: int, e0: int) -> list[Mention]:
     """Where an arrest without a named place happened: the supporting police's city
-    (在广州市公安局大力支持下, this sentence or the one before), a place whose streets the
-    police patrolled (潜山市城区巡逻民警) or, for 当地警方, the
+    (在某市公安局大力支持下, this sentence or the one before), a place whose streets the
+    police patrolled (某市城区巡逻民警) or, for 当地警方, the
     last place named before that is not part of a unit's name."""
     prev = doc.sentence_at(s0 - 1) if s0 > 0 else doc.sentence_at(s0)
     lo = prev.start if doc.text.find("\n", prev.end, s0) < 0 else s0
@@ -182,7 +182,7 @@ def _implied_place(doc: Doc, s0: int, e0: int) -> list[Mention]:
         if found:
             return found[-1:]
     area = [p for p in _places_in(doc, lo, e0) if AREA_AFTER.match(doc.text, p.end)]
-    if area:                        # 潜山市城区巡逻民警发现…将3名嫌疑人抓获
+    if area:                        # 某市城区巡逻民警发现…将3名嫌疑人抓获
         return area[-1:]
     if LOCAL.search(doc.text, lo, e0):
         para = doc.text.rfind("\n", 0, s0) + 1
@@ -193,7 +193,7 @@ def _implied_place(doc: Doc, s0: int, e0: int) -> list[Mention]:
 
 def _preceding_members(doc: Doc, key: str, first: GroupMention, suspects: list[Mention]) -> list[Link]:
     """Suspects traced in the sentence just before a gang is described (锁定了严某和王某。
-    …一个家族式诈骗团伙在背后操作) are its members."""
+    …一个家族式团伙在幕后操纵) are its members."""
     sent = doc.sentence_at(first.start)
     if sent.index == 0 or "\n" in doc.text[sent.start - 1:sent.start]:
         return []

@@ -1,4 +1,4 @@
-"""Gangs the text forms without a group noun: a suspect who gathers others (张某纠集李某、王某),
+"""Gangs the text forms without a group noun: a suspect who gathers others (赵某纠集钱某、孙某),
 named people acting together (X、Y等人利用…), a gang only referred to (该犯罪团伙) and an
 unnamed crew taken down together (擒获4名盗窃嫌疑人)."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ QUOTED = re.compile(r"[“\"]([^”\"]{2,6})[”\"]")
 
 
 def gathered(doc: Doc, rules: GroupRules) -> list[GroupMention]:
-    """A gang the text forms without naming it: 张某纠集李某、王某 (the one who gathered the
+    """A gang the text forms without naming it: 赵某纠集钱某、孙某 (the one who gathered the
     others and those gathered). Labelled by its first member, its size and the headline's
     quoted word for the scheme (“引流”) when there is one."""
     suspects = sorted((m for m in doc.labelled("Suspect") if m.key), key=lambda m: m.start)
@@ -30,7 +30,7 @@ def gathered(doc: Doc, rules: GroupRules) -> list[GroupMention]:
                 pos = m.end + (1 if doc.text[m.end:m.end + 1] in LIST_SEP else 0)
         if len(names) >= 2:
             out.append(_gathered_group(doc, names, names[-1].end))
-    # 阳某、王某、杨某等人利用“民族资产解冻”为幌子进行诈骗: named people acting together
+    # 甲某、乙某、丙某等人利用“资产解冻”为幌子进行诈骗: named people acting together
     i = 0
     while i < len(suspects):
         run = [suspects[i]]
@@ -46,7 +46,7 @@ def gathered(doc: Doc, rules: GroupRules) -> list[GroupMention]:
 
 def told_by_reference(doc: Doc, mentions: list[GroupMention]) -> Optional[GroupMention]:
     """该犯罪团伙 with no gang described before: the gang of the people named beside the
-    first such reference (掌握了该团伙的活动规律，锁定戴某等四名犯罪嫌疑人)."""
+    first such reference (掌握了该团伙的活动规律，锁定丁某等四名犯罪嫌疑人)."""
     suspects = sorted((m for m in doc.labelled("Suspect") if m.key), key=lambda m: m.start)
     for gm in mentions:
         if not gm.refers:

@@ -81,7 +81,7 @@ def _chain(text: str, places: list[Mention], at: int) -> list[Mention]:
         if not out and at <= p.start <= at + 2 or out and p.start == out[-1].end:
             out.append(p)
         elif out and p.start == out[-1].end + 1 and text[out[-1].end] in LIST_SEP:
-            out.append(p)                     # 在贵州铜仁、湖南娄底等地: a list of places
+            out.append(p)                     # 在云南昭通、四川宜宾等地: a list of places
         elif out and p.start > out[-1].end:
             break
     return out

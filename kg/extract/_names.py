@@ -150,5 +150,5 @@ def mou_name_at(text: str, i: int, surnames: Surnames,
     if text.count(text[i:m + 2]) < 2 and text[m + 2:m + 3] not in MOU_NAME_END:
         return m + 1
     if tokenize is not None and any(s == m + 1 and e - s >= 2 for _, s, e in tokenize(text[i:i + 8], i)):
-        return m + 1                                # 李某指认: jieba reads 指认 as one word
+        return m + 1                                # 王某指认: jieba reads 指认 as one word
     return m + 2

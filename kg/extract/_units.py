@@ -322,7 +322,7 @@ def _branch_links(doc: Doc, refs: list[Ref]) -> list[Link]:
 
 def _county_links(doc: Doc, refs: list[Ref], gaz, links: list[Link]) -> list[Link]:
     """A county's bureau (靖远县公安局, 永康市公安局) is part of the bureau of its prefecture
-    when the item names both (白银市公安局…靖远县局…)."""
+    when the item names both (杭州市公安局…淳安县局…)."""
     by_place = {r.jurisdiction: r for r in refs
                 if r.kind != "sub" and r.jurisdiction and r.name.endswith("公安局")}
     done = {(l.subject, l.object) for l in links if l.predicate == "partOf"}

@@ -116,7 +116,7 @@ PLACE_DEPTH = {"country": 0, "province": 1, "prefecture": 2, "county": 3, "towns
 def incident_place(doc: Doc, story: Story, victims: list[str], groups: list[str],
                    units: list[tuple[str, int, int]]) -> Optional[tuple[str, int, int]]:
     """Where the story's incident happened, with the span that says it: the most specific
-    place written in the clause just before one of its victims (永善县某街道的杨女士, 家住某区的;
+    place written in the clause just before one of its victims (某县某街道的孙女士, 家住某区的;
     not inside a unit's name; elsewhere in the sentence it may be where the gang was found);
     else where a victim lives; else the area of the first unit credited with the case (the one
     that took the report; through its parent bureau), before where the gang was based; a case

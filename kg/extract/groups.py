@@ -63,7 +63,7 @@ def _origin(doc: Doc, start: int, end: int) -> tuple[str, tuple[Mention, ...]]:
     if not run:
         return "", ()
     if any(s.start == pos + 1 for s in doc.labelled("Suspect")):
-        return "", ()      # 以广州籍余某…为首: the origin of the people, not of the group
+        return "", ()      # 以某省籍赵某…为首: the origin of the people, not of the group
     return doc.text[run[0].start:pos + 1], tuple(run)
 
 

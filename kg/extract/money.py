@@ -64,7 +64,7 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 
 
 ACTIONS = ("recovered", "frozen", "seized")
-ACTION_GAP = 4      # 止付一笔被诈骗资金18万元: at most this many characters between action and loss
+ACTION_GAP = 4      # 止付一笔被骗资金5万元: at most this many characters between action and loss
 
 
 def _nearest(cues: list[RoleCue], window: str) -> Optional[tuple[RoleCue, int]]:

@@ -219,7 +219,7 @@ def _find_mou(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
             c = text[m.start() - 1:m.start()]
             if is_han(c) and c not in FUNCTION_SURNAMES and not quantified(text, m.start() - 1) \
                     and LISTED_WITH_COUNT.match(text, m.end()) and not inside_word(text, m.start() - 1, lex.freq):
-                _add(names, c + "某", "mou", m.start() - 1, m.end(), "person.mou.listed")   # 布某等3人: any surname
+                _add(names, c + "某", "mou", m.start() - 1, m.end(), "person.mou.listed")   # 乙某等3人: any surname
 
 
 def _find_titled(text: str, lex: _Lexicon, names: dict[str, _Name]) -> None:
@@ -384,8 +384,8 @@ def _clean_spans(spans, names: dict[str, _Name], taken) -> list[tuple[int, int, 
 
 
 def _merge_same_person(text: str, names: dict[str, _Name], lex: _Lexicon) -> None:
-    """One person written two ways in an item: 房女士 and 房小姐 (one surname, one gender),
-    杜大姐 and 杜某 (the 某 form with no cue of a suspect of its own) become one name, the
+    """One person written two ways in an item: 孙女士 and 孙小姐 (one surname, one gender),
+    钱大姐 and 钱某 (the 某 form with no cue of a suspect of its own) become one name, the
     form written most often, with the other as an alias."""
     by_surname: dict[str, list[_Name]] = defaultdict(list)
     for nm in names.values():
@@ -439,7 +439,7 @@ def _role(text: str, nm: _Name, lex: _Lexicon) -> Optional[str]:
              "kin": ("Victim", 1.0)}.get(nm.form)
     if prior and CRIME_WORDS.search(text):
         if not told and nm.form == "honorific" and not any(_harm_near(text, s, e) for s, e, _ in nm.spans):
-            return None             # 居民王先生…为警方点赞: in the story, but nothing befell him
+            return None             # 居民孙先生…为警方点赞: in the story, but nothing befell him
         score[prior[0]] += prior[1]
     if score["Victim"] == score["Suspect"] == 0:
         return None
@@ -455,7 +455,7 @@ def _harm_near(text: str, s: int, e: int) -> bool:
 
 # ------------------------------------------------------------------ a victim named by a kin word
 def _kin_victim(doc: Doc, lex: _Lexicon, taken) -> tuple[list[Mention], list[Entity]]:
-    """``老大爷`` as the name of the item's one victim (一老汉接到诈骗电话…老大爷信以为真):
+    """``老大爷`` as the name of the item's one victim (一老汉接到陌生来电…老大爷信以为真):
     the kin word written most often on its own (at least twice, not after a surname), with a
     cue of harm at one of its mentions."""
     text = doc.text

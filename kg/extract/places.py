@@ -22,7 +22,7 @@ from . import register
 
 HIGH_LEVELS = ("country", "province", "prefecture")
 TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡", "苏木")
-# What follows 中国 when the text names the country (not 中国银行 or a website's 中国甘肃网).
+# What follows 中国 when the text names the country (not 中国银行 or a website's 中国某省网).
 CHINA_NAMED = ("内地", "大陆", "台湾", "香港", "澳门", "籍", "公民", "警方", "政府", "境内", "最大", "首个", "第一")
 MOTION = ("前往", "赶往", "逃往", "逃至", "逃到", "赴", "来自", "家住", "住在", "返回")
 CHINESE_POLICE = re.compile(r"公安局|公安分局|派出所|公安厅")
@@ -123,7 +123,7 @@ def _choose(gaz, hit, text: str, item_ctx: set[str], page_ctx: set[str], prev_co
     if len(hit.candidates) == 1:
         only = gaz.get(hit.candidates[0])
         if only.level == "prefecture" and text[hit.end:hit.end + 2] in ("警方", "公安"):
-            # 恩施警方 on a page whose acting bureau is 恩施市公安局: that city's police
+            # 绍兴警方 on a page whose acting bureau is 绍兴市公安局: that city's police
             seat = next((c.code for c in gaz.children(only.code) if c.name in (hit.surface + "市", hit.surface + "县")
                          and (c.name + "公安局" in text or c.name + "公安局" in page_text)), None)
             if seat is not None:
@@ -171,7 +171,7 @@ def _evidence(gaz, hit, code: str, text: str, rules: PlaceRules, item_ctx: set[s
         if adjacent_parent or unit_after or (hit.is_full_name and len(hit.surface) > 2):
             return "place.strong.context"
         if d.level in HIGH_LEVELS and text[max(0, s - 2):s].endswith(MOTION):
-            return "place.strong.motion"        # 逃往西安: a city someone goes to or comes from
+            return "place.strong.motion"        # 逃往外省某市: a city someone goes to or comes from
         return None
     if d.level == "township" or (d.level == "area" and not code.startswith("XX")):
         if text[e:e + 4].startswith(rules.inside_unit):
@@ -269,7 +269,7 @@ def _township_short_forms(text: str, gaz, rules: PlaceRules, found: list[PlaceHi
                 end = pos + len(short)
                 cue = (text[max(0, pos - 2):pos].endswith(rules.before) or
                        text[end:end + 2].startswith(("方向", "一带", "辖区", "境内", "附近")))
-                # 溪洛渡街道 of a 溪洛渡镇 since renamed: the short form with another township suffix
+                # X街道 of an X镇 since renamed: the short form with another township suffix
                 renamed = next((x for x in TOWNSHIP_SUFFIXES if text.startswith(x, end)), "")
                 clash = any(s < end + len(renamed) and pos < e for s, e in taken)
                 if (cue or renamed) and not clash and not text[end:end + 4].startswith(rules.inside_unit):

@@ -134,7 +134,7 @@ class UnitParser:
         return None
 
     def _corps(self, text: str, m: re.Match) -> Optional[Ref]:
-        """A bureau of the Production and Construction Corps (新疆兵团第十师北屯垦区公安局): named
+        """A bureau of the Production and Construction Corps (新疆兵团第X师某垦区公安局): named
         as written under the corps' full name, policing the city its division governs."""
         if m.group() != "公安局":
             return None

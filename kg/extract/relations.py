@@ -292,7 +292,7 @@ def _towards(text: str, places: list[Mention], start: int, end: int, skip: set[s
             elif found is not None and found.end == p.start:
                 found = p                                # 赴广东东莞: the deeper place
     if found is not None and (text[found.end:found.end + 1] in LIST_SEP or text[found.start - 1:found.start] in LIST_SEP):
-        return None     # 在贵州铜仁、湖南娄底等地抓获: which one is this person's is not said
+        return None     # 在云南昭通、四川宜宾等地抓获: which one is this person's is not said
     return found
 
 
