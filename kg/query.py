@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, QueryError
 
-RDF_FORMATS = _RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
                 ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".rdf": ox.RdfFormat.RDF_XML,
                 ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML}
 
@@ -35,7 +35,7 @@ def load_store(source: Path | str) -> ox.Store:
             raise InputError(f"is not a FraudKG store: {e}", path=str(path)) from None
     if not path.is_file():
         raise InputError("does not exist", path=str(path), hint="give a kg.ttl file or a store folder")
-    fmt = _RDF_FORMATS.get(path.suffix.lower())
+    fmt = RDF_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"unknown RDF format {path.suffix!r}", path=str(path),
                          hint="use .ttl, .nt, .nq, .trig, .jsonld or .rdf")
